@@ -1,0 +1,10 @@
+import { importCommand } from './import.ts';
+import type { CliCommand } from './types.ts';
+
+/** Server-side commands: the sdk's `credcheck` loads these only when @credcheck/api is installed. */
+export const serverCommands: Record<string, CliCommand> = {
+  import: importCommand,
+};
+
+export type { CliCommand, CliIO } from './types.ts';
+export { CliError } from './types.ts';

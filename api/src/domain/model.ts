@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/** The shapes every part of the api shares; store rows, import records and HTTP bodies derive from these. */
+
+export const ListKind = z.enum(['red', 'black']);
+export type ListKind = z.infer<typeof ListKind>;
+
+export const SubjectType = z.enum(['org', 'person']);
+export type SubjectType = z.infer<typeof SubjectType>;
+
+/** What the store records; `expired` is never stored because it follows from the date alone. */
+export const StoredStatus = z.enum(['active', 'suspended', 'repaired', 'revoked']);
+export type StoredStatus = z.infer<typeof StoredStatus>;
+
+/** What an entry is at a given date. */
+export const EntryStatus = z.enum(['active', 'suspended', 'repaired', 'expired', 'revoked']);
+export type EntryStatus = z.infer<typeof EntryStatus>;
+
+/** What a badge or summary shows for a subject (CONVENTIONS.md, precedence left to right). */
+export const SubjectStatus = z.enum(['black', 'suspended', 'red', 'expired', 'clean']);
+export type SubjectStatus = z.infer<typeof SubjectStatus>;
+
+export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+
+export interface Subject {
+  /** `sub_…`, derived from the key so that every store gives the same id. */
+  id: string;
+  type: SubjectType;
+  /** USCC for an organization; `p:<hmac>` of the resident ID for a person. Unique. */
+  key: string;
+  /** USCC for an organization, null for a person (the ID number is never stored in clear). */
+  code: string | null;
+  /** Staff-view mask of a person's ID (first 6 + last 4); null for organizations. */
+  idMasked: string | null;
+  name: string;
+  /** Name after sdk normalization, for matching. */
+  normName: string;
+  /** Legal representative's name (organizations). */
+  legalRep: string | null;
+  /** Person key (`p:<hmac>`) of the legal representative when the source gave an ID number (落实到人). */
+  legalRepKey: string | null;
+  /** Administrative division code (6 digits) when known. */
+  division: string | null;
+  /** Change-log sequence of the last change to this subject. */
+  seq: number;
+}
+
+export interface Entry {
+  /** `ent_…`, derived from the natural key (subject key, list type, designator, basis). */
+  id: string;
+  subjectId: string;
+  listType: string;
+  kind: ListKind;
+  designator: string;
+  /** Department code the designator role is scoped to; defaults to the designator's name. */
+  department: string;
+  basis: string;
+  reason: string;
+  decidedOn: string;
+  publishedOn: string | null;
+  validUntil: string | null;
+  status: StoredStatus;
+  /** Change-log sequence of the last change to this entry. */
+  seq: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Change {
+  seq: number;
+  /** RFC 3339 instant. */
+  at: string;
+  type: 'subject.upserted' | 'entry.created' | 'entry.updated' | 'entry.status' | 'catalog.replaced';
+  /** Id of the subject or entry (or `catalog`). */
+  entityId: string;
+  /** Subject key the change concerns, for feeds that filter by watch list. */
+  subjectKey: string | null;
+  actor: string;
+  /** The entity as it stands after the change (no clear ID numbers, ever). */
+  data: unknown;
+}
+
+/** One validated row of an import, ready for the store. */
+export interface ImportRecord {
+  line: number;
+  subject: {
+    type: SubjectType;
+    key: string;
+    code: string | null;
+    idMasked: string | null;
+    name: string;
+    normName: string;
+    legalRep: string | null;
+    legalRepKey: string | null;
+    division: string | null;
+  };
+  entry: {
+    listType: string;
+    kind: ListKind;
+    designator: string;
+    department: string;
+    basis: string;
+    reason: string;
+    decidedOn: string;
+    publishedOn: string | null;
+    validUntil: string | null;
+    status: StoredStatus;
+  };
+}
+
+export interface ImportSummary {
+  rows: number;
+  subjectsCreated: number;
+  subjectsUpdated: number;
+  entriesCreated: number;
+  entriesUpdated: number;
+  unchanged: number;
+  /** Sequence after the import (unchanged when nothing changed). */
+  seq: number;
+  dryRun: boolean;
+}

@@ -1,0 +1,54 @@
+import type { Context } from 'hono';
+import { PROBLEM_TYPES, type ProblemSlug } from './problems.ts';
+
+export interface FieldError {
+  /** JSON pointer-ish path of the offending field, e.g. `body.items.3.code` or `path.code`. */
+  field: string;
+  message: string;
+}
+
+export interface ProblemInput {
+  /** English sentence. */
+  detail: string;
+  /** Chinese sentence. */
+  detailZh: string;
+  errors?: FieldError[];
+  /** Extra members (RFC 9457 extensions), e.g. the code explanation. */
+  extra?: Record<string, unknown>;
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  detailZh: string;
+  instance?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+export function problemBody(slug: ProblemSlug, input: ProblemInput, instance?: string): ProblemBody {
+  const t = PROBLEM_TYPES[slug];
+  return {
+    type: `/problems/${slug}`,
+    title: `${t.title} / ${t.titleZh}`,
+    status: t.status,
+    detail: input.detail,
+    detailZh: input.detailZh,
+    ...(instance ? { instance } : {}),
+    ...(input.errors ? { errors: input.errors } : {}),
+    ...input.extra,
+  };
+}
+
+export function problemResponse(slug: ProblemSlug, input: ProblemInput, instance?: string, headers?: HeadersInit): Response {
+  const body = problemBody(slug, input, instance);
+  const h = new Headers(headers);
+  h.set('content-type', 'application/problem+json; charset=utf-8');
+  return new Response(JSON.stringify(body), { status: body.status, headers: h });
+}
+
+export function problem(c: Context, slug: ProblemSlug, input: ProblemInput): Response {
+  return problemResponse(slug, input, c.req.path);
+}

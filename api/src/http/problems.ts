@@ -1,0 +1,62 @@
+/**
+ * Every error the API returns is one of these RFC 9457 problem types. The `type` URI is stable
+ * (`/problems/<slug>`) and documented at that path, so clients can switch on it.
+ */
+export const PROBLEM_TYPES = {
+  'invalid-code': {
+    status: 400,
+    title: 'Invalid code',
+    titleZh: '代码无效',
+    about: 'The code is not a well-formed Unified Social Credit Code or resident ID number, or its check character is wrong.',
+  },
+  'validation-failed': {
+    status: 400,
+    title: 'Validation failed',
+    titleZh: '请求参数校验失败',
+    about: 'The request has fields that are missing, malformed or not allowed; `errors` lists each one.',
+  },
+  'malformed-body': {
+    status: 400,
+    title: 'Malformed request body',
+    titleZh: '请求体格式错误',
+    about: 'The body is not valid JSON or not the content type the endpoint expects.',
+  },
+  'subject-not-found': {
+    status: 404,
+    title: 'Subject not on any list',
+    titleZh: '未查询到该主体的名单记录',
+    about: 'No list entry exists for this code: the subject is not listed (clean).',
+  },
+  'not-found': {
+    status: 404,
+    title: 'Not found',
+    titleZh: '资源不存在',
+    about: 'No resource exists at this path.',
+  },
+  'method-not-allowed': {
+    status: 405,
+    title: 'Method not allowed',
+    titleZh: '不支持的请求方法',
+    about: 'The path exists but does not accept this HTTP method.',
+  },
+  'payload-too-large': {
+    status: 413,
+    title: 'Payload too large',
+    titleZh: '请求体过大',
+    about: 'The request body exceeds the size limit of the endpoint.',
+  },
+  'service-unavailable': {
+    status: 503,
+    title: 'Service unavailable',
+    titleZh: '服务暂不可用',
+    about: 'The data store cannot be reached right now; retry later. No check result is implied.',
+  },
+  'internal-error': {
+    status: 500,
+    title: 'Internal error',
+    titleZh: '服务器内部错误',
+    about: 'An unexpected error; it has been logged with the request id.',
+  },
+} as const;
+
+export type ProblemSlug = keyof typeof PROBLEM_TYPES;

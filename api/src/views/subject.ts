@@ -1,0 +1,62 @@
+import { maskIdPublic, maskPersonName } from '@credcheck/sdk/mask';
+import type { Catalog } from '../domain/catalog.ts';
+import type { Entry, Subject } from '../domain/model.ts';
+import { entryStatusAt, isInForce, subjectStatusAt } from '../domain/status.ts';
+
+/** Who is asking decides how much of a person is shown (identifiers.md §3). */
+export type Visibility = 'public' | 'staff';
+
+export function entryView(entry: Entry, today: string, catalog: Catalog | null) {
+  const lt = catalog?.listTypes.find((t) => t.code === entry.listType);
+  const status = entryStatusAt(entry, today);
+  return {
+    id: entry.id,
+    listType: entry.listType,
+    listTypeName: lt?.nameZh ?? entry.listType,
+    listTypeNameEn: lt?.nameEn ?? entry.listType,
+    kind: entry.kind,
+    designator: entry.designator,
+    basis: entry.basis,
+    reason: entry.reason,
+    decidedOn: entry.decidedOn,
+    publishedOn: entry.publishedOn,
+    validUntil: entry.validUntil,
+    status,
+    inForce: status === 'active' && isInForce(entry, today),
+  };
+}
+
+export function subjectView(subject: Subject, visibility: Visibility) {
+  const isPerson = subject.type === 'person';
+  return {
+    id: subject.id,
+    type: subject.type,
+    code: subject.code,
+    // The store only ever holds the staff mask; the public one is derived from it, never from a clear ID.
+    idMasked: subject.idMasked === null ? null : visibility === 'staff' ? subject.idMasked : maskIdPublic(subject.idMasked),
+    name: isPerson ? maskPersonName(subject.name) : subject.name,
+    legalRep: subject.legalRep === null ? null : maskPersonName(subject.legalRep),
+    division: subject.division,
+  };
+}
+
+export function lookupView(opts: {
+  subject: Subject;
+  entries: Entry[];
+  today: string;
+  dataVersion: number;
+  catalog: Catalog | null;
+  visibility: Visibility;
+  warnings: string[];
+}) {
+  const { subject, entries, today } = opts;
+  return {
+    dataVersion: opts.dataVersion,
+    asOf: today,
+    match: subject.type === 'person' ? ('id' as const) : ('code' as const),
+    status: subjectStatusAt(entries, today),
+    subject: subjectView(subject, opts.visibility),
+    entries: entries.map((e) => entryView(e, today, opts.catalog)),
+    warnings: opts.warnings,
+  };
+}
