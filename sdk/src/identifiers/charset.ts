@@ -2,7 +2,25 @@
 export const USCC_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 
 /** 3^i mod 31 for i = 0..16; all distinct and coprime to 31, so every single substitution is caught. */
-export const USCC_WEIGHTS: Uint8Array = Uint8Array.of(1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28);
+export const USCC_WEIGHTS: Uint8Array = Uint8Array.of(
+  1,
+  3,
+  9,
+  27,
+  19,
+  26,
+  16,
+  17,
+  20,
+  29,
+  25,
+  13,
+  8,
+  24,
+  10,
+  30,
+  28,
+);
 
 /** GB 11714 weights over the 8 body characters of an organization code. */
 export const ORG_WEIGHTS: Uint8Array = Uint8Array.of(3, 7, 9, 10, 5, 8, 4, 2);

@@ -37,10 +37,15 @@ export function orgCodeSum(code: string, offset: number): number {
   return sum;
 }
 
-/** GB 11714 check character for a weighted sum: 10 → 'X', 11 → '0'. */
-export function orgCodeCheckFromSum(sum: number): string {
+/** Char code of the GB 11714 check character for a weighted sum: 10 → 'X', 11 → '0'. */
+export function orgCodeCheckCodeFromSum(sum: number): number {
   const r = 11 - (sum % 11);
-  return r === 10 ? 'X' : r === 11 ? '0' : String.fromCharCode(48 + r);
+  return r === 10 ? 88 : r === 11 ? 48 : 48 + r;
+}
+
+/** GB 11714 check character for a weighted sum. */
+export function orgCodeCheckFromSum(sum: number): string {
+  return String.fromCharCode(orgCodeCheckCodeFromSum(sum));
 }
 
 /** Weighted GB 11643 sum over code[0..16]; -1 when one is not a digit. */

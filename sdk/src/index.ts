@@ -1,0 +1,3 @@
+export * from './identifiers/index.ts';
+export * from './mask/index.ts';
+export * from './names/index.ts';
