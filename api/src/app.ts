@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps, AppEnv } from './http/env.ts';
 import { problemResponse } from './http/problem.ts';
 import { PROBLEM_TYPES, type ProblemSlug } from './http/problems.ts';
+import { catalogRoutes } from './routes/catalog.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { problemDocRoutes } from './routes/problem-docs.ts';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes());
   app.route('/', subjectRoutes());
+  app.route('/', catalogRoutes());
   app.route('/', problemDocRoutes());
   app.route('/', docsRoutes());
 

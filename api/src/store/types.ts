@@ -44,5 +44,14 @@ export interface Store {
    * changes nothing and logs nothing. Chunks arrive as an async iterable so that a million rows
    * need not be held in memory.
    */
-  importRecords(chunks: AsyncIterable<ImportRecord[]> | Iterable<ImportRecord[]>, opts: ImportOptions): Promise<ImportSummary>;
+  importRecords(
+    chunks: AsyncIterable<ImportRecord[]> | Iterable<ImportRecord[]>,
+    opts: ImportOptions,
+  ): Promise<ImportSummary>;
+}
+
+/** What every store accepts besides its location. */
+export interface StoreOptions {
+  /** Source of the instants written (change `at`, entry `createdAt`/`updatedAt`); defaults to the system clock. */
+  clock?: { now(): Date };
 }

@@ -1,0 +1,47 @@
+import { z } from '@hono/zod-openapi';
+
+/**
+ * Roles, from least to most trusted. Designators are scoped to their own department.
+ * `public` is what a request without a key gets.
+ */
+export const Role = z.enum(['public', 'implementer', 'designator', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+export interface Principal {
+  role: Role;
+  /** Department a designator key is scoped to. */
+  department: string | null;
+  /** Id of the API key, null for anonymous requests. */
+  keyId: string | null;
+  label: string | null;
+}
+
+export const ANONYMOUS: Principal = { role: 'public', department: null, keyId: null, label: null };
+
+export type Permission =
+  | 'lookup'
+  | 'decide'
+  | 'feedback'
+  | 'object'
+  | 'designate'
+  | 'resolve'
+  | 'manage-keys'
+  | 'audit'
+  | 'see-staff-mask';
+
+const GRANTS: Record<Role, ReadonlySet<Permission>> = {
+  public: new Set(['lookup']),
+  implementer: new Set(['lookup', 'decide', 'feedback', 'object', 'see-staff-mask']),
+  designator: new Set(['lookup', 'decide', 'feedback', 'object', 'designate', 'resolve', 'see-staff-mask']),
+  admin: new Set(['lookup', 'decide', 'feedback', 'object', 'designate', 'resolve', 'manage-keys', 'audit', 'see-staff-mask']),
+};
+
+export function can(principal: Principal, permission: Permission): boolean {
+  return GRANTS[principal.role].has(permission);
+}
+
+/** A designator acts only on its own department's entries; an admin on any. */
+export function canActForDepartment(principal: Principal, department: string): boolean {
+  if (principal.role === 'admin') return true;
+  return principal.role === 'designator' && principal.department === department;
+}

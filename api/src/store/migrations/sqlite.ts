@@ -1,0 +1,78 @@
+import type { Migration } from './types.ts';
+
+/** SQLite schema, oldest first. Keep it equivalent to ./postgres.ts. */
+export const sqliteMigrations: ReadonlyArray<Migration> = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+-- seq is assigned by the store (max + 1 inside the write transaction) so that the entity rows and
+-- the change's data can carry it; AUTOINCREMENT keeps it from ever being reused.
+CREATE TABLE change_log (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  at          TEXT NOT NULL,
+  type        TEXT NOT NULL,
+  entity_id   TEXT NOT NULL,
+  subject_key TEXT,
+  actor       TEXT NOT NULL,
+  data        TEXT NOT NULL
+);
+CREATE INDEX change_log_entity_id ON change_log (entity_id);
+
+CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log
+BEGIN SELECT RAISE(ABORT, 'change_log is append-only: UPDATE rejected'); END;
+CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log
+BEGIN SELECT RAISE(ABORT, 'change_log is append-only: DELETE rejected'); END;
+
+-- One row per replacement; the latest seq is the catalog in force.
+CREATE TABLE catalog (
+  seq         INTEGER PRIMARY KEY,
+  version     TEXT NOT NULL,
+  data        TEXT NOT NULL,
+  replaced_at TEXT NOT NULL,
+  actor       TEXT NOT NULL
+);
+
+CREATE TABLE subjects (
+  id          TEXT PRIMARY KEY,
+  type        TEXT NOT NULL CHECK (type IN ('org', 'person')),
+  key         TEXT NOT NULL UNIQUE,
+  code        TEXT,
+  id_masked   TEXT,
+  name        TEXT NOT NULL,
+  norm_name   TEXT NOT NULL,
+  legal_rep   TEXT,
+  legal_rep_key TEXT,
+  division    TEXT,
+  fingerprint TEXT NOT NULL,
+  seq         INTEGER NOT NULL
+);
+
+CREATE TABLE entries (
+  id           TEXT PRIMARY KEY,
+  subject_id   TEXT NOT NULL REFERENCES subjects (id),
+  list_type    TEXT NOT NULL,
+  kind         TEXT NOT NULL CHECK (kind IN ('red', 'black')),
+  designator   TEXT NOT NULL,
+  department   TEXT NOT NULL,
+  basis        TEXT NOT NULL,
+  reason       TEXT NOT NULL,
+  decided_on   TEXT NOT NULL,
+  published_on TEXT,
+  valid_until  TEXT,
+  status       TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'repaired', 'revoked')),
+  fingerprint  TEXT NOT NULL,
+  seq          INTEGER NOT NULL,
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL
+);
+CREATE INDEX entries_subject_id ON entries (subject_id);
+CREATE INDEX entries_department ON entries (department);
+`,
+  },
+];
