@@ -156,7 +156,7 @@ describe('API slice: /healthz and /v1/subjects/{code} on SQLite', () => {
     expect(res.status).toBe(404);
     const body = await res.json();
     expect(body).toMatchObject({ type: '/problems/subject-not-found', status: 404 });
-    expect(body.status).toBe('clean');
+    expect(body.subjectStatus).toBe('clean');
   });
 
   it('sends an ETag and honours If-None-Match', async () => {

@@ -86,16 +86,16 @@ describe('credcheck import (in process)', () => {
 
   it('rejected rows: exit 1, a table with lines, columns and both languages, nothing written', async () => {
     const rows = sampleRows();
-    rows[1]!.uscc = CODES.badCheck;
+    rows[1]!.uscc = CODES.badLength;
     rows[3]!.decided_on = '2025-02-30';
     tmp.file('bad.csv', toCsv(rows));
     const { code, out } = await cli(['bad.csv']);
     expect(code).toBe(1);
     expect(out).toContain('4 rows, 2 problems; nothing was written.');
     const lines = out.split('\n');
-    expect(lines.find((l) => /^\s+3\s+uscc\s+91310110666007217A\s+USCC/.test(l))).toBeDefined();
+    expect(lines.find((l) => /^\s+3\s+uscc\s+9131011066600721\s+/.test(l))).toBeDefined();
     expect(lines.find((l) => /^\s+5\s+decided_on\s+2025-02-30\s+decided_on/.test(l))).toBeDefined();
-    expect(out).toContain('校验码为“A”');
+    expect(out).toContain('应为18位');
     expect(await storeCounts()).toMatchObject({ subjects: 0, entries: 0 });
   });
 

@@ -31,6 +31,8 @@ export const CODES = {
   d: '91110108351303601C',
   /** The same as `b` with the wrong check character (T expected). */
   badCheck: '91310110666007217A',
+  /** Rejected outright: too short to be a code. */
+  badLength: '9131011066600721',
   person: '11010519491231002X',
 };
 

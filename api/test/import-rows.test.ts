@@ -56,24 +56,6 @@ function withCell(index: number, column: string, value: string): Row[] {
 }
 
 describe('rejected rows: reported with their line, nothing written', () => {
-  it('a USCC whose check character fails names the check and the expected character', async () => {
-    const r = await importCsv(withCell(1, 'uscc', CODES.badCheck));
-    expect(r.ok).toBe(false);
-    expect(r.summary).toBeUndefined();
-    expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toMatchObject({ line: 3, column: 'uscc', value: CODES.badCheck });
-    expect(r.errors[0]!.message).toContain("'A'");
-    expect(r.errors[0]!.message).toContain("'T'");
-    expect(r.errors[0]!.messageZh).toContain('校验码');
-  });
-
-  it('a USCC whose embedded organization code fails its own check', async () => {
-    // Swapping two body digits keeps the length and charset but breaks GB 11714.
-    const r = await importCsv(withCell(0, 'uscc', '91310110660607217T'));
-    expect(r.errors[0]).toMatchObject({ line: 2, column: 'uscc' });
-    expect(r.errorCount).toBe(1);
-  });
-
   it('a look-alike letter gets a suggested correction, never an automatic one', async () => {
     const r = await importCsv(withCell(0, 'uscc', '9131011O666007217T'));
     expect(r.errors[0]!.message).toContain('Did you mean 91310110666007217T');
@@ -301,13 +283,13 @@ describe('rejected rows: reported with their line, nothing written', () => {
 
   it('XLSX rows are reported by sheet row number', async () => {
     const rows = sampleRows();
-    rows[2]!.uscc = CODES.badCheck;
+    rows[2]!.uscc = CODES.badLength;
     const path = tmp.file('bad.xlsx');
     // A title row and a blank row above the header: data starts on sheet row 4.
     await writeXlsx(path, [['信用名单导入'], [], HEADER, ...rows.map((r) => HEADER.map((h) => r[h] ?? ''))]);
     const r = await importFile(store, path, { actor: 'test', catalog, today: TODAY });
     expect(r.format).toBe('xlsx');
-    expect(r.errors).toEqual([expect.objectContaining({ line: 6, column: 'uscc', value: CODES.badCheck })]);
+    expect(r.errors).toEqual([expect.objectContaining({ line: 6, column: 'uscc', value: CODES.badLength })]);
   });
 
   it('JSON entries are reported by position (index + 1), NDJSON by line', async () => {

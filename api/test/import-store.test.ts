@@ -96,7 +96,7 @@ describe.each(factories)('import into $name', (factory) => {
     const { appendFileSync } = await import('node:fs');
     appendFileSync(
       path,
-      `${CODES.badCheck},坏行公司,dishonest-judgment-debtor,black,某法院,（2025）某执1号,x,2025-01-01,,,,,org,active\n`,
+      `${CODES.badLength},坏行公司,dishonest-judgment-debtor,black,某法院,（2025）某执1号,x,2025-01-01,,,,,org,active\n`,
     );
     const before = await snapshot(store);
     const report = await run(path);

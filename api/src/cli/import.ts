@@ -143,6 +143,11 @@ export function renderReport(name: string, r: ImportReport): string {
       lines.push(`Imported ${counts} (data version ${n(s.seq)}).`);
       lines.push(`导入完成：${countsZh}（数据版本 ${n(s.seq)}）。`);
     }
+    if (r.warningCount > 0) {
+      lines.push('');
+      lines.push(`${n(r.warningCount)} row(s) imported with a warning; check them. ${n(r.warningCount)} 行已导入但有警告，请核对。`);
+      lines.push(...errorTable({ ...r, errors: r.warnings }));
+    }
     return `${lines.join('\n')}\n`;
   }
   lines.push(

@@ -38,7 +38,7 @@ export function problemBody(slug: ProblemSlug, input: ProblemInput, instance?: s
     detailZh: input.detailZh,
     ...(instance ? { instance } : {}),
     ...(input.errors ? { errors: input.errors } : {}),
-    ...input.extra,
+    ...withoutReserved(input.extra),
   };
 }
 
@@ -51,4 +51,11 @@ export function problemResponse(slug: ProblemSlug, input: ProblemInput, instance
 
 export function problem(c: Context, slug: ProblemSlug, input: ProblemInput): Response {
   return problemResponse(slug, input, c.req.path);
+}
+
+/** Extensions must never overwrite the RFC 9457 members themselves. */
+function withoutReserved(extra: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!extra) return {};
+  const { type: _t, title: _ti, status: _s, detail: _d, detailZh: _dz, instance: _i, errors: _e, ...rest } = extra;
+  return rest;
 }

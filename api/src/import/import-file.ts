@@ -21,6 +21,9 @@ export interface ImportReport {
   /** The first errors (see maxErrors), in file order. */
   errors: RowError[];
   errorCount: number;
+  /** Rows accepted with a warning (e.g. a failing USCC check character), first `maxErrors` kept. */
+  warnings: RowError[];
+  warningCount: number;
   summary?: ImportSummary;
 }
 
@@ -148,7 +151,14 @@ async function runImport(
   onRows: (rows: number) => void,
 ): Promise<ImportReport> {
   const collector = new ErrorCollector(opts.maxErrors ?? 1000);
-  const validator = new RowValidator({ catalog: opts.catalog, secret, today: opts.today, labels });
+  const warnings = new ErrorCollector(opts.maxErrors ?? 1000);
+  const validator = new RowValidator({
+    catalog: opts.catalog,
+    secret,
+    today: opts.today,
+    labels,
+    onWarning: (w) => warnings.add(w),
+  });
   const chunkSize = opts.chunkSize ?? 5000;
   let rows = 0;
   let validRows = 0;
@@ -199,6 +209,8 @@ async function runImport(
     rows,
     errors: collector.errors,
     errorCount: collector.count,
+    warnings: warnings.errors,
+    warningCount: warnings.count,
     ...(summary ? { summary } : {}),
   });
 

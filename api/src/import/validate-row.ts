@@ -21,6 +21,12 @@ export interface ValidatorOptions {
   today?: string;
   /** Column labels as written in the file, for messages. */
   labels?: readonly string[];
+  /**
+   * Receives rows accepted with a warning. A USCC whose check character (or embedded organization
+   * code check) fails is imported as published, because real registries contain such codes; the
+   * report says so instead of dropping or rejecting the row.
+   */
+  onWarning?: (warning: RowError) => void;
 }
 
 const MAX = { name: 200, designator: 200, basis: 200, reason: 2000, legalRep: 100, department: 200 } as const;
@@ -410,6 +416,17 @@ export class RowValidator {
             'subject_type is org but the code is a resident ID number, not a unified social credit code',
             '主体类型为组织，但代码是公民身份号码而不是统一社会信用代码',
           );
+        } else if ((f.check === 'check-character' || f.check === 'org-code-check') && !EXCEL_ROUNDED.test(code)) {
+          this.opts.onWarning?.({
+            line: this.line,
+            column: this.label(F.code, 'code'),
+            value: code,
+            message: `USCC ${code}: ${f.message} Imported as published; confirm it against the registration record.`,
+            messageZh: `统一社会信用代码 ${code}：${f.messageZh}已按公布内容导入，请与登记信息核对。`,
+          });
+          key = code;
+          storedCode = code;
+          division = code.slice(2, 8);
         } else {
           const hint = f.suggestion
             ? { en: ` Did you mean ${f.suggestion}?`, zh: `是否应为 ${f.suggestion}？` }

@@ -57,7 +57,7 @@ export function subjectRoutes() {
       return problem(c, 'subject-not-found', {
         detail: 'This subject is on no red or black list.',
         detailZh: '该主体不在任何红名单或黑名单中。',
-        extra: { status: 'clean', dataVersion, asOf: clock.today() },
+        extra: { subjectStatus: 'clean', dataVersion, asOf: clock.today() },
       }) as never;
     }
 
