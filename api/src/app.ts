@@ -75,18 +75,27 @@ export function createApp(deps: AppDeps) {
   app.doc31('/openapi.json', OPENAPI_INFO);
 
   app.notFound((c) =>
-    problemResponse('not-found', { detail: `No resource at ${c.req.path}.`, detailZh: `路径 ${c.req.path} 不存在。` }, c.req.path),
+    problemResponse(
+      'not-found',
+      { detail: `No resource at ${c.req.path}.`, detailZh: `路径 ${c.req.path} 不存在。` },
+      c.req.path,
+    ),
   );
 
   app.onError((err, c) => {
     const slug: ProblemSlug = isStoreUnavailable(err) ? 'service-unavailable' : 'internal-error';
     if (slug === 'internal-error') {
-      console.error(JSON.stringify({ level: 'error', requestId: c.get('requestId'), msg: err.message, stack: err.stack }));
+      console.error(
+        JSON.stringify({ level: 'error', requestId: c.get('requestId'), msg: err.message, stack: err.stack }),
+      );
     }
     const t = PROBLEM_TYPES[slug];
     return problemResponse(
       slug,
-      { detail: `${t.about} Request id: ${c.get('requestId')}.`, detailZh: `${t.titleZh}。请求编号：${c.get('requestId')}。` },
+      {
+        detail: `${t.about} Request id: ${c.get('requestId')}.`,
+        detailZh: `${t.titleZh}。请求编号：${c.get('requestId')}。`,
+      },
       c.req.path,
       slug === 'service-unavailable' ? { 'Retry-After': '5' } : undefined,
     );
@@ -100,5 +109,15 @@ export type App = ReturnType<typeof createApp>;
 /** Connection-level failures of either store mean "try again", not "bug". */
 function isStoreUnavailable(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? '';
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001', 'SQLITE_BUSY', 'SQLITE_IOERR'].includes(code);
+  return [
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    '57P01',
+    '57P03',
+    '08006',
+    '08001',
+    'SQLITE_BUSY',
+    'SQLITE_IOERR',
+  ].includes(code);
 }

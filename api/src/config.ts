@@ -25,7 +25,13 @@ export const CONFIG_VARS = [
 
 export class ConfigError extends Error {}
 
-function intVar(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+function intVar(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -45,7 +51,8 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     databaseUrl,
     adminKey: env.CREDCHECK_ADMIN_KEY || null,
     now: env.CREDCHECK_NOW || null,
-    demo: demoRaw === undefined || demoRaw === '' ? databaseUrl === null : demoRaw === '1' || demoRaw === 'true',
+    demo:
+      demoRaw === undefined || demoRaw === '' ? databaseUrl === null : demoRaw === '1' || demoRaw === 'true',
     bodyLimit: intVar(env, 'CREDCHECK_BODY_LIMIT', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   };
 }

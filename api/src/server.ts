@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
+import { seedDemo } from './demo/seed.ts';
 import { type Catalog, CatalogSchema } from './domain/catalog.ts';
 import { createClock } from './domain/clock.ts';
 import { loadDefaultCatalog } from './domain/default-catalog.ts';
 import { ID_HMAC_SETTING } from './domain/person-key.ts';
-import { seedDemo } from './demo/seed.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
 
@@ -18,12 +18,19 @@ export interface RunningServer {
 }
 
 /** Prepares a store for serving: schema, catalog, secrets and (on an empty demo store) the demo data. */
-export async function prepareStore(store: Store, config: ServerConfig, today: string, log: (msg: string) => void) {
+export async function prepareStore(
+  store: Store,
+  config: ServerConfig,
+  today: string,
+  log: (msg: string) => void,
+) {
   let catalog: Catalog | null = await store.getCatalog();
   if (!catalog) {
     catalog = loadDefaultCatalog();
     await store.replaceCatalog(catalog, 'system');
-    log(`catalog ${catalog.version} loaded: ${catalog.listTypes.length} list types, ${catalog.measures.length} measures, ${catalog.scenarios.length} scenarios`);
+    log(
+      `catalog ${catalog.version} loaded: ${catalog.listTypes.length} list types, ${catalog.measures.length} measures, ${catalog.scenarios.length} scenarios`,
+    );
   }
   const idHmacKey = await store.initSetting(ID_HMAC_SETTING, randomBytes(32).toString('hex'));
   if (config.demo && (await store.counts()).entries === 0) {
@@ -33,7 +40,10 @@ export async function prepareStore(store: Store, config: ServerConfig, today: st
   return { catalog: CatalogSchema.parse(catalog), idHmacKey };
 }
 
-export async function startServer(env: Record<string, string | undefined>, log = (msg: string) => console.log(msg)): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string | undefined>,
+  log = (msg: string) => console.log(msg),
+): Promise<RunningServer> {
   const config = loadConfig(env);
   const clock = createClock(config.now ?? undefined);
   const store = await openStore({ DATABASE_URL: config.databaseUrl ?? undefined, DATA_DIR: config.dataDir });

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateResidentId, generateUSCC, usccCheckChar } from '@credcheck/sdk/identifiers';
-import { normalizeName } from '@credcheck/sdk/names';
 import { maskIdStaff } from '@credcheck/sdk/mask';
+import { normalizeName } from '@credcheck/sdk/names';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -33,10 +33,25 @@ const expiredCode = generateUSCC(rand);
 const cleanCode = generateUSCC(rand);
 const personId = generateResidentId(rand);
 
-function orgRecord(line: number, code: string, name: string, entry: Partial<ImportRecord['entry']>): ImportRecord {
+function orgRecord(
+  line: number,
+  code: string,
+  name: string,
+  entry: Partial<ImportRecord['entry']>,
+): ImportRecord {
   return {
     line,
-    subject: { type: 'org', key: code, code, idMasked: null, name, normName: normalizeName(name), legalRep: '张伟明', legalRepKey: null, division: code.slice(2, 8) },
+    subject: {
+      type: 'org',
+      key: code,
+      code,
+      idMasked: null,
+      name,
+      normName: normalizeName(name),
+      legalRep: '张伟明',
+      legalRepKey: null,
+      division: code.slice(2, 8),
+    },
     entry: {
       listType: 'dishonest-judgment-debtor',
       kind: 'black',
@@ -68,18 +83,40 @@ describe('API slice: /healthz and /v1/subjects/{code} on SQLite', () => {
       [
         [
           orgRecord(2, blackCode, '重庆远禾装饰工程有限公司', {}),
-          orgRecord(3, blackCode, '重庆远禾装饰工程有限公司', { listType: 'a-grade-taxpayer', kind: 'red', designator: '国家税务总局重庆市税务局', department: '国家税务总局重庆市税务局', basis: '2024年度A级' }),
+          orgRecord(3, blackCode, '重庆远禾装饰工程有限公司', {
+            listType: 'a-grade-taxpayer',
+            kind: 'red',
+            designator: '国家税务总局重庆市税务局',
+            department: '国家税务总局重庆市税务局',
+            basis: '2024年度A级',
+          }),
           orgRecord(4, expiredCode, '云阳县锦楠安装工程有限责任公司', { validUntil: '2025-06-30' }),
           {
             line: 5,
-            subject: { type: 'person', key: personKey(idHmacKey, personId), code: null, idMasked: maskIdStaff(personId), name: '欧阳振峰', normName: '欧阳振峰', legalRep: null, legalRepKey: null, division: personId.slice(0, 6) },
+            subject: {
+              type: 'person',
+              key: personKey(idHmacKey, personId),
+              code: null,
+              idMasked: maskIdStaff(personId),
+              name: '欧阳振峰',
+              normName: '欧阳振峰',
+              legalRep: null,
+              legalRepKey: null,
+              division: personId.slice(0, 6),
+            },
             entry: { ...orgRecord(5, blackCode, 'x', {}).entry, basis: '（2024）渝0235执99号' },
           },
         ],
       ],
       { actor: 'test' },
     );
-    app = createApp({ store, clock: fixedClock(TODAY), config: { bodyLimit: 1024 * 1024 }, secrets: { idHmacKey }, catalog: () => catalog });
+    app = createApp({
+      store,
+      clock: fixedClock(TODAY),
+      config: { bodyLimit: 1024 * 1024 },
+      secrets: { idHmacKey },
+      catalog: () => catalog,
+    });
   });
 
   afterAll(async () => {
@@ -102,13 +139,23 @@ describe('API slice: /healthz and /v1/subjects/{code} on SQLite', () => {
     expect(body.status).toBe('black');
     expect(body.match).toBe('code');
     expect(body.subject).toMatchObject({ code: blackCode, type: 'org', legalRep: '张*明' });
-    expect(body.entries.map((e: { listType: string }) => e.listType).sort()).toEqual(['a-grade-taxpayer', 'dishonest-judgment-debtor']);
+    expect(body.entries.map((e: { listType: string }) => e.listType).sort()).toEqual([
+      'a-grade-taxpayer',
+      'dishonest-judgment-debtor',
+    ]);
     const black = body.entries.find((e: { kind: string }) => e.kind === 'black');
-    expect(black).toMatchObject({ status: 'active', inForce: true, listTypeName: '失信被执行人', designator: '重庆市云阳县人民法院' });
+    expect(black).toMatchObject({
+      status: 'active',
+      inForce: true,
+      listTypeName: '失信被执行人',
+      designator: '重庆市云阳县人民法院',
+    });
   });
 
   it('tolerates what real pages contain: lower case, full-width, spaces and zero-width characters', async () => {
-    const fullWidth = [...blackCode.toLowerCase()].map((ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0)).join('\u200b');
+    const fullWidth = [...blackCode.toLowerCase()]
+      .map((ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0))
+      .join('\u200b');
     const res = await app.request(`/v1/subjects/${encodeURIComponent(` ${fullWidth} `)}`);
     expect(res.status).toBe(200);
     expect((await res.json()).subject.code).toBe(blackCode);

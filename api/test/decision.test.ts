@@ -116,7 +116,10 @@ describe('decide: outcomes on the real catalog', () => {
     });
     expect(decideFor([red, recent], 'admin-licensing').greenChannel.eligible).toBe(false);
     // Decided long ago but in force until inside the window: still a bad record in the three years.
-    const lingering = entry(ORG.id, 'major-tax-violation', 'black', { decidedOn: '2018-01-01', validUntil: '2024-06-30' });
+    const lingering = entry(ORG.id, 'major-tax-violation', 'black', {
+      decidedOn: '2018-01-01',
+      validUntil: '2024-06-30',
+    });
     expect(decideFor([red, lingering], 'admin-licensing').greenChannel.eligible).toBe(false);
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { importFile } from '../src/import/index.ts';
 import { renderReport } from '../src/cli/import.ts';
+import { importFile } from '../src/import/index.ts';
 import type { Store } from '../src/store/types.ts';
 import { sqliteFactory, type TestStore } from './helpers/store-factory.ts';
 import { CODES, catalog, type Row, sampleRows, TODAY, tempDir, toCsv } from './import-helpers.ts';
@@ -30,7 +30,11 @@ function withCode(index: number, code: string): Row[] {
 
 it('imports a USCC whose check character fails, with a warning naming the check and the expected character', async () => {
   const rows = withCode(1, CODES.badCheck);
-  const r = await importFile(store, tmp.file('w1.csv', toCsv(rows)), { actor: 'test', catalog, today: TODAY });
+  const r = await importFile(store, tmp.file('w1.csv', toCsv(rows)), {
+    actor: 'test',
+    catalog,
+    today: TODAY,
+  });
   expect(r.ok).toBe(true);
   expect(r.errorCount).toBe(0);
   expect(r.warningCount).toBe(1);

@@ -12,10 +12,15 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { chunked, recordSet } from '../../api/test/helpers/records.ts';
-import { clientUrl, PG_TEST_URL, postgresFactory, probePostgres } from '../../api/test/helpers/store-factory.ts';
-import { openSqliteStore } from '../../api/src/store/sqlite.ts';
 import type { ImportRecord } from '../../api/src/domain/model.ts';
+import { openSqliteStore } from '../../api/src/store/sqlite.ts';
+import { chunked, recordSet } from '../../api/test/helpers/records.ts';
+import {
+  clientUrl,
+  PG_TEST_URL,
+  postgresFactory,
+  probePostgres,
+} from '../../api/test/helpers/store-factory.ts';
 
 const N = Number(process.env.BENCH_N ?? 1_000_000);
 const CHUNK = Number(process.env.BENCH_CHUNK ?? 10_000);
@@ -73,7 +78,9 @@ async function benchSqlite(records: ImportRecord[]): Promise<Row[]> {
     db.exec('BEGIN');
     for (const table of TABLES) {
       const read = src.prepare(`SELECT * FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT 50000`).raw();
-      const rowids = src.prepare(`SELECT rowid FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT 50000`).pluck();
+      const rowids = src
+        .prepare(`SELECT rowid FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT 50000`)
+        .pluck();
       let insert: Database.Statement | undefined;
       for (let after = 0; ; ) {
         const rows = read.all(after) as unknown[][];
@@ -144,7 +151,13 @@ async function benchPostgres(records: ImportRecord[]): Promise<Row[]> {
     await client.query('COMMIT');
     const seconds = (performance.now() - t) / 1000;
     return [
-      { store: 'postgres', variant: 'baseline: bare COPY', seconds, cpuSeconds: null, tableRows: oursRow.tableRows },
+      {
+        store: 'postgres',
+        variant: 'baseline: bare COPY',
+        seconds,
+        cpuSeconds: null,
+        tableRows: oursRow.tableRows,
+      },
       oursRow,
     ];
   } finally {
@@ -157,7 +170,18 @@ async function benchPostgres(records: ImportRecord[]): Promise<Row[]> {
 function printTable(rows: Row[]): void {
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const lines = [
-    ['store', 'variant', 'records', 'table rows', 'seconds', 'records/s', 'table rows/s', 'ratio', 'cpu s', 'cpu ratio'],
+    [
+      'store',
+      'variant',
+      'records',
+      'table rows',
+      'seconds',
+      'records/s',
+      'table rows/s',
+      'ratio',
+      'cpu s',
+      'cpu ratio',
+    ],
   ];
   for (const r of rows) {
     const baseline = rows.find((b) => b.store === r.store && b.variant.startsWith('baseline'))!;
@@ -171,7 +195,9 @@ function printTable(rows: Row[]): void {
       fmt(r.tableRows / r.seconds),
       (r.seconds / baseline.seconds).toFixed(2),
       r.cpuSeconds === null ? '-' : r.cpuSeconds.toFixed(2),
-      r.cpuSeconds === null || baseline.cpuSeconds === null ? '-' : (r.cpuSeconds / baseline.cpuSeconds).toFixed(2),
+      r.cpuSeconds === null || baseline.cpuSeconds === null
+        ? '-'
+        : (r.cpuSeconds / baseline.cpuSeconds).toFixed(2),
     ]);
   }
   const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
@@ -183,13 +209,18 @@ function printTable(rows: Row[]): void {
 
 const t0 = performance.now();
 const records = recordSet(N);
-console.log(`generated ${N.toLocaleString('en-US')} records in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(
+  `generated ${N.toLocaleString('en-US')} records in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
 /** Runs the pair REPEAT times, alternating, and keeps each variant's fastest run. */
 async function best(run: () => Promise<Row[]>): Promise<Row[]> {
   let kept: Row[] = [];
   for (let i = 0; i < REPEAT; i++) {
     const rows = await run();
-    if (REPEAT > 1) console.log(rows.map((r) => `${r.store} ${r.variant.split(':')[0]} ${r.seconds.toFixed(2)} s`).join(' | '));
+    if (REPEAT > 1)
+      console.log(
+        rows.map((r) => `${r.store} ${r.variant.split(':')[0]} ${r.seconds.toFixed(2)} s`).join(' | '),
+      );
     kept = kept.length === 0 ? rows : kept.map((k, j) => (rows[j]!.seconds < k.seconds ? rows[j]! : k));
   }
   return kept;

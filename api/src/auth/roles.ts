@@ -33,7 +33,17 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
   public: new Set(['lookup']),
   implementer: new Set(['lookup', 'decide', 'feedback', 'object', 'see-staff-mask']),
   designator: new Set(['lookup', 'decide', 'feedback', 'object', 'designate', 'resolve', 'see-staff-mask']),
-  admin: new Set(['lookup', 'decide', 'feedback', 'object', 'designate', 'resolve', 'manage-keys', 'audit', 'see-staff-mask']),
+  admin: new Set([
+    'lookup',
+    'decide',
+    'feedback',
+    'object',
+    'designate',
+    'resolve',
+    'manage-keys',
+    'audit',
+    'see-staff-mask',
+  ]),
 };
 
 export function can(principal: Principal, permission: Permission): boolean {

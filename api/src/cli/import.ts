@@ -145,7 +145,9 @@ export function renderReport(name: string, r: ImportReport): string {
     }
     if (r.warningCount > 0) {
       lines.push('');
-      lines.push(`${n(r.warningCount)} row(s) imported with a warning; check them. ${n(r.warningCount)} 行已导入但有警告，请核对。`);
+      lines.push(
+        `${n(r.warningCount)} row(s) imported with a warning; check them. ${n(r.warningCount)} 行已导入但有警告，请核对。`,
+      );
       lines.push(...errorTable({ ...r, errors: r.warnings }));
     }
     return `${lines.join('\n')}\n`;

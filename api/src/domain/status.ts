@@ -1,7 +1,10 @@
 import type { Entry, EntryStatus, SubjectStatus } from './model.ts';
 
 /** The status of an entry at a date: `expired` follows from validity, the rest is recorded. */
-export function entryStatusAt(entry: Pick<Entry, 'status' | 'decidedOn' | 'validUntil'>, today: string): EntryStatus {
+export function entryStatusAt(
+  entry: Pick<Entry, 'status' | 'decidedOn' | 'validUntil'>,
+  today: string,
+): EntryStatus {
   if (entry.status !== 'active' && entry.status !== 'suspended') return entry.status;
   if (entry.validUntil !== null && entry.validUntil < today) return 'expired';
   return entry.status;

@@ -42,7 +42,12 @@ export function problemBody(slug: ProblemSlug, input: ProblemInput, instance?: s
   };
 }
 
-export function problemResponse(slug: ProblemSlug, input: ProblemInput, instance?: string, headers?: HeadersInit): Response {
+export function problemResponse(
+  slug: ProblemSlug,
+  input: ProblemInput,
+  instance?: string,
+  headers?: HeadersInit,
+): Response {
   const body = problemBody(slug, input, instance);
   const h = new Headers(headers);
   h.set('content-type', 'application/problem+json; charset=utf-8');
@@ -56,6 +61,15 @@ export function problem(c: Context, slug: ProblemSlug, input: ProblemInput): Res
 /** Extensions must never overwrite the RFC 9457 members themselves. */
 function withoutReserved(extra: Record<string, unknown> | undefined): Record<string, unknown> {
   if (!extra) return {};
-  const { type: _t, title: _ti, status: _s, detail: _d, detailZh: _dz, instance: _i, errors: _e, ...rest } = extra;
+  const {
+    type: _t,
+    title: _ti,
+    status: _s,
+    detail: _d,
+    detailZh: _dz,
+    instance: _i,
+    errors: _e,
+    ...rest
+  } = extra;
   return rest;
 }

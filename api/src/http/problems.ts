@@ -7,7 +7,8 @@ export const PROBLEM_TYPES = {
     status: 400,
     title: 'Invalid code',
     titleZh: '代码无效',
-    about: 'The code is not a well-formed Unified Social Credit Code or resident ID number, or its check character is wrong.',
+    about:
+      'The code is not a well-formed Unified Social Credit Code or resident ID number, or its check character is wrong.',
   },
   'validation-failed': {
     status: 400,

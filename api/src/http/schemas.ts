@@ -18,7 +18,10 @@ export const ProblemSchema = z
 
 export const CodeFailureSchema = z
   .object({
-    check: z.string().openapi({ description: 'Which check failed: length, charset, check-character, org-code-check, birth-date, division' }),
+    check: z.string().openapi({
+      description:
+        'Which check failed: length, charset, check-character, org-code-check, birth-date, division',
+    }),
     message: z.string(),
     messageZh: z.string(),
   })
@@ -36,9 +39,16 @@ export const EntryViewSchema = z
     reason: z.string(),
     decidedOn: z.string(),
     publishedOn: z.string().nullable(),
-    validUntil: z.string().nullable().openapi({ description: 'Last day the entry applies; null = open-ended' }),
-    status: EntryStatus.openapi({ description: 'Status at `asOf`: active, suspended (objection pending), repaired, expired, revoked' }),
-    inForce: z.boolean().openapi({ description: 'True when the entry applies at `asOf` (active and decided)' }),
+    validUntil: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Last day the entry applies; null = open-ended' }),
+    status: EntryStatus.openapi({
+      description: 'Status at `asOf`: active, suspended (objection pending), repaired, expired, revoked',
+    }),
+    inForce: z
+      .boolean()
+      .openapi({ description: 'True when the entry applies at `asOf` (active and decided)' }),
   })
   .openapi('Entry');
 
@@ -47,7 +57,10 @@ export const SubjectViewSchema = z
     id: z.string(),
     type: SubjectType,
     code: z.string().nullable().openapi({ description: 'USCC of an organization; null for a person' }),
-    idMasked: z.string().nullable().openapi({ description: "A person's ID number, masked for the caller's role" }),
+    idMasked: z
+      .string()
+      .nullable()
+      .openapi({ description: "A person's ID number, masked for the caller's role" }),
     name: z.string().openapi({ description: 'Organization name; a person’s name is masked' }),
     legalRep: z.string().nullable().openapi({ description: 'Legal representative, masked (关联人员)' }),
     division: z.string().nullable(),

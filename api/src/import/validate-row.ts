@@ -416,7 +416,10 @@ export class RowValidator {
             'subject_type is org but the code is a resident ID number, not a unified social credit code',
             '主体类型为组织，但代码是公民身份号码而不是统一社会信用代码',
           );
-        } else if ((f.check === 'check-character' || f.check === 'org-code-check') && !EXCEL_ROUNDED.test(code)) {
+        } else if (
+          (f.check === 'check-character' || f.check === 'org-code-check') &&
+          !EXCEL_ROUNDED.test(code)
+        ) {
           this.opts.onWarning?.({
             line: this.line,
             column: this.label(F.code, 'code'),

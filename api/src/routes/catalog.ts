@@ -62,14 +62,20 @@ const getScenarios = createRoute({
 export function catalogRoutes() {
   const app = new OpenAPIHono<AppEnv>();
   const noCatalog = (c: Parameters<typeof problem>[0]) =>
-    problem(c, 'service-unavailable', { detail: 'The measure catalog is not loaded.', detailZh: '措施清单尚未加载。' }) as never;
+    problem(c, 'service-unavailable', {
+      detail: 'The measure catalog is not loaded.',
+      detailZh: '措施清单尚未加载。',
+    }) as never;
 
   app.openapi(getListTypes, (c) => {
     const catalog = c.var.deps.catalog();
     if (!catalog) return noCatalog(c);
     const { kind } = c.req.valid('query');
     c.header('Cache-Control', 'public, max-age=300');
-    return c.json({ catalogVersion: catalog.version, items: catalog.listTypes.filter((t) => !kind || t.kind === kind) }, 200);
+    return c.json(
+      { catalogVersion: catalog.version, items: catalog.listTypes.filter((t) => !kind || t.kind === kind) },
+      200,
+    );
   });
 
   app.openapi(getMeasures, (c) => {

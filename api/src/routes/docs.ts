@@ -15,6 +15,7 @@ export function docsRoutes() {
     c.header('Cache-Control', 'public, max-age=86400');
     return c.body(new Uint8Array(standalone));
   });
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get(
     '/docs',
     Scalar({

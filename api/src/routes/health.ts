@@ -10,7 +10,10 @@ const health = createRoute({
   summary: 'Liveness and store reachability',
   responses: {
     200: { description: 'Serving', content: { 'application/json': { schema: HealthSchema } } },
-    503: { description: 'The store cannot be reached', content: { 'application/problem+json': { schema: ProblemSchema } } },
+    503: {
+      description: 'The store cannot be reached',
+      content: { 'application/problem+json': { schema: ProblemSchema } },
+    },
   },
 });
 
@@ -20,7 +23,10 @@ export function healthRoutes() {
     const { store, clock } = c.var.deps;
     try {
       const [dataVersion, counts] = await Promise.all([store.currentSeq(), store.counts()]);
-      return c.json({ status: 'ok' as const, store: store.dialect, dataVersion, ...counts, asOf: clock.today() }, 200);
+      return c.json(
+        { status: 'ok' as const, store: store.dialect, dataVersion, ...counts, asOf: clock.today() },
+        200,
+      );
     } catch {
       return problem(c, 'service-unavailable', {
         detail: 'The data store cannot be reached.',

@@ -1,5 +1,5 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { classifyCode, cleanCode, validateResidentId, validateUSCC } from '@credcheck/sdk/identifiers';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { personKey } from '../domain/person-key.ts';
 import type { AppEnv } from '../http/env.ts';
 import { problem } from '../http/problem.ts';
@@ -17,13 +17,23 @@ const getSubject = createRoute({
     'Returns every list entry of the subject with its status at today’s date. Persons’ ID numbers and names are masked. A code whose check character fails is answered when it is on a list (with a warning) and rejected otherwise.',
   request: {
     params: z.object({
-      code: z.string().min(1).max(64).openapi({ example: '91110108MA0U94MT1P', description: 'USCC (18 chars) or resident ID (18 or 15 digits); full-width, lower case and spaces tolerated' }),
+      code: z.string().min(1).max(64).openapi({
+        example: '91110108MA0U94MT1P',
+        description:
+          'USCC (18 chars) or resident ID (18 or 15 digits); full-width, lower case and spaces tolerated',
+      }),
     }),
   },
   responses: {
-    200: { description: 'The subject and its entries', content: { 'application/json': { schema: SubjectLookupSchema } } },
+    200: {
+      description: 'The subject and its entries',
+      content: { 'application/json': { schema: SubjectLookupSchema } },
+    },
     304: { description: 'Not modified since the ETag' },
-    400: { description: 'Not a well-formed code, or a failing check character for a code on no list', content: problemContent },
+    400: {
+      description: 'Not a well-formed code, or a failing check character for a code on no list',
+      content: problemContent,
+    },
     404: { description: 'Well-formed code, not on any list (clean)', content: problemContent },
   },
 });
@@ -46,7 +56,10 @@ export function subjectRoutes() {
     const key = kind === 'uscc' ? check.normalized : personKey(secrets.idHmacKey, check.normalized);
     const [subject, dataVersion] = await Promise.all([store.findSubjectByKey(key), store.currentSeq()]);
 
-    if (!check.valid && (!subject || check.failure?.check === 'length' || check.failure?.check === 'charset')) {
+    if (
+      !check.valid &&
+      (!subject || check.failure?.check === 'length' || check.failure?.check === 'charset')
+    ) {
       return problem(c, 'invalid-code', {
         detail: `${check.failure?.message ?? 'Invalid code.'} It is on no list.`,
         detailZh: `${check.failure?.messageZh ?? '代码无效。'}该代码不在任何名单中。`,
@@ -75,7 +88,15 @@ export function subjectRoutes() {
           ...check.warnings,
         ];
     return c.json(
-      lookupView({ subject, entries, today, dataVersion, catalog: catalog(), visibility: 'public', warnings }),
+      lookupView({
+        subject,
+        entries,
+        today,
+        dataVersion,
+        catalog: catalog(),
+        visibility: 'public',
+        warnings,
+      }),
       200,
     );
   });

@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import pg from 'pg';
 import type { Catalog } from '../domain/catalog.ts';
 import type { ImportRecord, ImportSummary } from '../domain/model.ts';
+import { nonEmptyString, nonNegativeInt, positiveInt } from './arguments.ts';
 import { catalogChangeData, validCatalog } from './catalog-change.ts';
 import { postgresMigrations } from './migrations/postgres.ts';
 import { CopyPayload, copyIn } from './pg-copy.ts';
@@ -16,7 +17,6 @@ import {
   toEntry,
   toSubject,
 } from './rows.ts';
-import { nonEmptyString, nonNegativeInt, positiveInt } from './arguments.ts';
 import { groupEntries } from './scan.ts';
 import { ENTRY_STAGE_COLUMNS, Stager, SUBJECT_STAGE_COLUMNS } from './stage.ts';
 import type { ImportOptions, Store, StoreOptions } from './types.ts';

@@ -1,7 +1,10 @@
 import type { Entry, Subject } from '../domain/model.ts';
 
 /** Pairs a page of subjects (id order) with the entries read for the same id range. */
-export function groupEntries(subjects: Subject[], entries: Entry[]): Array<{ subject: Subject; entries: Entry[] }> {
+export function groupEntries(
+  subjects: Subject[],
+  entries: Entry[],
+): Array<{ subject: Subject; entries: Entry[] }> {
   const byId = new Map<string, Entry[]>();
   const batch = subjects.map((subject) => {
     const list: Entry[] = [];

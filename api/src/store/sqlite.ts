@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Catalog } from '../domain/catalog.ts';
 import type { Change, ImportRecord, ImportSummary } from '../domain/model.ts';
+import { nonEmptyString, nonNegativeInt, positiveInt } from './arguments.ts';
 import { catalogChangeData, validCatalog } from './catalog-change.ts';
 import { sqliteMigrations } from './migrations/sqlite.ts';
 import {
@@ -16,7 +17,6 @@ import {
   toEntry,
   toSubject,
 } from './rows.ts';
-import { nonEmptyString, nonNegativeInt, positiveInt } from './arguments.ts';
 import { groupEntries } from './scan.ts';
 import { ENTRY_STAGE_COLUMNS, Stager, SUBJECT_STAGE_COLUMNS } from './stage.ts';
 import type { ImportOptions, Store, StoreOptions } from './types.ts';
@@ -244,9 +244,15 @@ async function stageRecords(
   chunks: AsyncIterable<ImportRecord[]> | Iterable<ImportRecord[]>,
   options: ImportOptions,
 ): Promise<number> {
-  db.exec(`CREATE TEMP TABLE ${stage}_s ${SUBJECT_STAGE_DDL}; CREATE TEMP TABLE ${stage}_e ${ENTRY_STAGE_DDL}`);
-  const insertSubject = db.prepare(`INSERT INTO temp.${stage}_s VALUES (${placeholders(SUBJECT_STAGE_COLUMNS.length)})`);
-  const insertEntry = db.prepare(`INSERT INTO temp.${stage}_e VALUES (${placeholders(ENTRY_STAGE_COLUMNS.length)})`);
+  db.exec(
+    `CREATE TEMP TABLE ${stage}_s ${SUBJECT_STAGE_DDL}; CREATE TEMP TABLE ${stage}_e ${ENTRY_STAGE_DDL}`,
+  );
+  const insertSubject = db.prepare(
+    `INSERT INTO temp.${stage}_s VALUES (${placeholders(SUBJECT_STAGE_COLUMNS.length)})`,
+  );
+  const insertEntry = db.prepare(
+    `INSERT INTO temp.${stage}_e VALUES (${placeholders(ENTRY_STAGE_COLUMNS.length)})`,
+  );
   const stager = new Stager();
   const insertChunk = db.transaction((records: ImportRecord[]) => {
     for (const r of records) {
@@ -277,7 +283,9 @@ function mergeStaged(db: Db, stage: string, rows: number, options: ImportOptions
   const [ss, se] = [`temp.${stage}_s`, `temp.${stage}_e`];
   let summary: ImportSummary | undefined;
   const merge = db.transaction(() => {
-    const base = db.prepare<[], { seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM change_log').get()!.seq;
+    const base = db
+      .prepare<[], { seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM change_log')
+      .get()!.seq;
     db.exec(`CREATE TEMP TABLE ${plan} (
       seq INTEGER PRIMARY KEY, k INTEGER NOT NULL, created INTEGER NOT NULL, ord INTEGER NOT NULL, old_created_at TEXT
     )`);
@@ -300,7 +308,8 @@ function mergeStaged(db: Db, stage: string, rows: number, options: ImportOptions
         `SELECT k, created, COUNT(*) AS n FROM temp.${plan} GROUP BY k, created`,
       )
       .all();
-    const count = (k: number, created: number) => tally.find((t) => t.k === k && t.created === created)?.n ?? 0;
+    const count = (k: number, created: number) =>
+      tally.find((t) => t.k === k && t.created === created)?.n ?? 0;
     const changes = tally.reduce((sum, t) => sum + t.n, 0);
 
     db.prepare(`

@@ -44,7 +44,6 @@ export const ENTRY_STAGE_COLUMNS = [
 
 export type StageRow = Array<string | number | null>;
 
-
 const SUBJECT_TYPES = new Set(['org', 'person']);
 const KINDS = new Set(['red', 'black']);
 const STATUSES = new Set(['active', 'suspended', 'repaired', 'revoked']);
@@ -93,7 +92,16 @@ export class Stager {
         s.legalRep,
         s.legalRepKey,
         s.division,
-        fingerprintOf([s.type, s.code, s.idMasked, s.name, s.normName, s.legalRep, s.legalRepKey, s.division]),
+        fingerprintOf([
+          s.type,
+          s.code,
+          s.idMasked,
+          s.name,
+          s.normName,
+          s.legalRep,
+          s.legalRepKey,
+          s.division,
+        ]),
       ];
     }
     const entry: StageRow = [
@@ -145,15 +153,18 @@ function check(record: ImportRecord): void {
   if (!SUBJECT_TYPES.has(s.type)) fail(`subject.type must be org or person, got ${JSON.stringify(s.type)}`);
   if (typeof s.key !== 'string' || s.key === '') fail('subject.key must be a non-empty string');
   if (typeof s.name !== 'string' || s.name === '') fail('subject.name must be a non-empty string');
-  if (typeof s.normName !== 'string' || s.normName === '') fail('subject.normName must be a non-empty string');
+  if (typeof s.normName !== 'string' || s.normName === '')
+    fail('subject.normName must be a non-empty string');
   if (!nullableString(s.code)) fail('subject.code must be a string or null');
   if (!nullableString(s.idMasked)) fail('subject.idMasked must be a string or null');
   if (!nullableString(s.legalRep)) fail('subject.legalRep must be a string or null');
   if (!nullableString(s.legalRepKey)) fail('subject.legalRepKey must be a string or null');
   if (!nullableString(s.division)) fail('subject.division must be a string or null');
   if (typeof e.listType !== 'string' || e.listType === '') fail('entry.listType must be a non-empty string');
-  if (typeof e.designator !== 'string' || e.designator === '') fail('entry.designator must be a non-empty string');
-  if (typeof e.department !== 'string' || e.department === '') fail('entry.department must be a non-empty string');
+  if (typeof e.designator !== 'string' || e.designator === '')
+    fail('entry.designator must be a non-empty string');
+  if (typeof e.department !== 'string' || e.department === '')
+    fail('entry.department must be a non-empty string');
   if (typeof e.basis !== 'string' || e.basis === '') fail('entry.basis must be a non-empty string');
   if (typeof e.reason !== 'string') fail('entry.reason must be a string');
   if (!KINDS.has(e.kind)) fail(`entry.kind must be red or black, got ${JSON.stringify(e.kind)}`);

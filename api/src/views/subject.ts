@@ -33,7 +33,12 @@ export function subjectView(subject: Subject, visibility: Visibility) {
     type: subject.type,
     code: subject.code,
     // The store only ever holds the staff mask; the public one is derived from it, never from a clear ID.
-    idMasked: subject.idMasked === null ? null : visibility === 'staff' ? subject.idMasked : maskIdPublic(subject.idMasked),
+    idMasked:
+      subject.idMasked === null
+        ? null
+        : visibility === 'staff'
+          ? subject.idMasked
+          : maskIdPublic(subject.idMasked),
     name: isPerson ? maskPersonName(subject.name) : subject.name,
     legalRep: subject.legalRep === null ? null : maskPersonName(subject.legalRep),
     division: subject.division,
