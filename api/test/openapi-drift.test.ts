@@ -11,7 +11,15 @@ it('the document is OpenAPI 3.1 and documents every route with its problem respo
   const doc = JSON.parse(renderOpenApi());
   expect(doc.openapi).toBe('3.1.0');
   expect(Object.keys(doc.paths)).toEqual(
-    expect.arrayContaining(['/healthz', '/v1/subjects/{code}', '/v1/list-types', '/v1/measures', '/v1/scenarios']),
+    expect.arrayContaining([
+      '/healthz',
+      '/v1/subjects/{code}',
+      '/v1/list-types',
+      '/v1/measures',
+      '/v1/scenarios',
+    ]),
   );
-  expect(doc.paths['/v1/subjects/{code}'].get.responses['400'].content['application/problem+json']).toBeDefined();
+  expect(
+    doc.paths['/v1/subjects/{code}'].get.responses['400'].content['application/problem+json'],
+  ).toBeDefined();
 });

@@ -63,11 +63,13 @@ describe('test record builder', () => {
     expect(person.subject.idMasked).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
   });
 
-  it('the person builder hashes a valid resident ID', () => {
+  it('the person builder hashes distinct, valid resident IDs', () => {
     // The builder masks the ID; rebuild the clear value the same way to check its checksum.
-    const first17 = `110105${1950 + (17 % 50)}0101017`;
+    const first17 = '110105196701010000'.slice(0, 17);
     const masked = personRecord(17).subject.idMasked!;
     expect(masked.slice(0, 6)).toBe(first17.slice(0, 6));
     expect(validateResidentId(first17 + masked.slice(-1)).valid).toBe(true);
+    const keys = new Set(Array.from({ length: 5000 }, (_, i) => personRecord(i * 7).subject.key));
+    expect(keys.size).toBe(5000);
   });
 });

@@ -109,14 +109,14 @@ describe.each(factories)('$name store', (factory) => {
 
     const changes = await store.changesSince(0, 100);
     expect(changes.map((c) => c.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    // Subjects first, then entries, each in record order: a reader meets a subject before its entries.
+    // Record order, a record's subject before its entry: a reader meets a subject before its entries.
     expect(changes.map((c) => c.type)).toEqual([
       'subject.upserted',
+      'entry.created',
+      'entry.created',
       'subject.upserted',
+      'entry.created',
       'subject.upserted',
-      'entry.created',
-      'entry.created',
-      'entry.created',
       'entry.created',
     ]);
     expect(
@@ -239,16 +239,51 @@ describe.each(factories)('$name store', (factory) => {
     ]);
   });
 
-  test('a duplicate natural key within one import: the last record wins, one change', async () => {
+  test('records apply in order: a later duplicate updates the earlier one and the last wins', async () => {
     const a = orgRecord(6, 0);
     const b = orgRecord(6, 0, { entry: { reason: '后一条记录' }, subject: { legalRep: '后来的法人' } });
-    const summary = await store.importRecords([[a, orgRecord(7, 0)], [b]], { actor: 'a' });
-    expect(summary).toMatchObject({ rows: 3, subjectsCreated: 2, entriesCreated: 2, unchanged: 1 });
+    const again = orgRecord(6, 0, { entry: { reason: '后一条记录' }, subject: { legalRep: '后来的法人' } });
+    const summary = await store.importRecords(
+      [
+        [a, orgRecord(7, 0)],
+        [b, again],
+      ],
+      { actor: 'a' },
+    );
+    expect(summary).toMatchObject({
+      rows: 4,
+      subjectsCreated: 2,
+      subjectsUpdated: 1,
+      entriesCreated: 2,
+      entriesUpdated: 1,
+      unchanged: 1,
+      seq: 6,
+    });
     const subject = await store.findSubjectByKey(a.subject.key);
-    expect(subject!.legalRep).toBe('后来的法人');
+    expect(subject).toMatchObject({ legalRep: '后来的法人', seq: 5 });
     const entries = await store.listEntries(subject!.id);
-    expect(entries.map((e) => e.reason)).toEqual(['后一条记录']);
-    expect(await store.historyOf(entries[0]!.id)).toHaveLength(1);
+    expect(entries.map((e) => [e.reason, e.seq])).toEqual([['后一条记录', 6]]);
+    const history = await store.historyOf(entries[0]!.id);
+    expect(history.map((c) => [c.type, (c.data as { reason: string }).reason])).toEqual([
+      ['entry.created', a.entry.reason],
+      ['entry.updated', '后一条记录'],
+    ]);
+    expect(history[1]!.data).toEqual(entries[0]);
+  });
+
+  test('chunk boundaries do not change the outcome', async () => {
+    const records = recordSet(40);
+    records.push(...recordSet(10).map((r) => ({ ...r, entry: { ...r.entry, status: 'revoked' as const } })));
+    const one = await store.importRecords([records], { actor: 'a' });
+    const oneSnap = await snapshot(store);
+    const other = await factory.create({ clock: steppingClock() });
+    try {
+      const many = await other.store.importRecords(chunked(records, 3), { actor: 'a' });
+      expect(many).toEqual(one);
+      expect(await snapshot(other.store)).toEqual(oneSnap);
+    } finally {
+      await other.dispose();
+    }
   });
 
   test('dryRun reports what would change and leaves the store unchanged', async () => {

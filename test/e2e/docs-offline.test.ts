@@ -34,7 +34,8 @@ run('a real API process: first start seeds the demo data, docs work with no netw
       const page = await context.newPage();
       page.on('request', (r) => {
         const u = new URL(r.url());
-        if (!['127.0.0.1', 'localhost'].includes(u.hostname) && u.protocol.startsWith('http')) outside.push(r.url());
+        if (!['127.0.0.1', 'localhost'].includes(u.hostname) && u.protocol.startsWith('http'))
+          outside.push(r.url());
       });
       await page.goto(`${api.url}/docs`, { waitUntil: 'networkidle' });
       await page.getByRole('heading', { name: 'CredCheck API' }).first().waitFor({ timeout: 30_000 });

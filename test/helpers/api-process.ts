@@ -17,7 +17,14 @@ export interface ApiProcess {
 export async function startApiProcess(env: Record<string, string> = {}): Promise<ApiProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'credcheck-api-'));
   const child: ChildProcess = spawn(process.execPath, [serveScript], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CREDCHECK_NOW: '2026-11-23', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      CREDCHECK_NOW: '2026-11-23',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -272,11 +272,11 @@ async function stageRecords(
 class DryRunRollback extends Error {}
 
 /**
- * Phase 2, one write transaction: decide what changed (the last record per subject and per entry
- * wins; equal fingerprints change nothing), number the changes, then append them and upsert the
- * rows set-wise. Subject changes are numbered before entry changes, each in record order, so that
- * a reader of the log always meets a subject before its entries. (SQLite takes the bare columns
- * of a MAX() aggregate from the row holding the maximum.)
+ * Phase 2, one write transaction. Records apply in order, as if one at a time: a version of a
+ * subject or entry is a change when it differs from the version before it in this import, or, for
+ * the first, from the stored row (equal fingerprints change nothing). Changes are numbered in
+ * record order, a record's subject before its entry, and appended with the entity as it stands
+ * after them; the entity rows are then upserted set-wise, later versions overwriting earlier ones.
  */
 function mergeStaged(db: Db, stage: string, rows: number, options: ImportOptions, at: string): ImportSummary {
   const plan = `${stage}_plan`;
@@ -291,16 +291,16 @@ function mergeStaged(db: Db, stage: string, rows: number, options: ImportOptions
     )`);
     db.prepare(`
       INSERT INTO temp.${plan} (seq, k, created, ord, old_created_at)
-      SELECT @base + row_number() OVER (ORDER BY k, ord), k, created, ord, old_created_at FROM (
-        SELECT 0 AS k, s.id IS NULL AS created, g.ord, NULL AS old_created_at
-          FROM (SELECT sub_id, MAX(ord) AS ord, sub_fp FROM ${ss} GROUP BY sub_id) g
-          LEFT JOIN subjects s ON s.id = g.sub_id
-         WHERE s.id IS NULL OR s.fingerprint <> g.sub_fp
+      SELECT @base + row_number() OVER (ORDER BY ord, k), k, created, ord, old_created_at FROM (
+        SELECT 0 AS k, v.ord, v.prev_fp IS NULL AND s.id IS NULL AS created, NULL AS old_created_at
+          FROM (SELECT ord, sub_id, sub_fp, lag(sub_fp) OVER (PARTITION BY sub_id ORDER BY ord) AS prev_fp FROM ${ss}) v
+          LEFT JOIN subjects s ON s.id = v.sub_id
+         WHERE CASE WHEN v.prev_fp IS NULL THEN s.id IS NULL OR s.fingerprint <> v.sub_fp ELSE v.prev_fp <> v.sub_fp END
         UNION ALL
-        SELECT 1, e.id IS NULL, g.ord, e.created_at
-          FROM (SELECT ent_id, MAX(ord) AS ord, ent_fp FROM ${se} GROUP BY ent_id) g
-          LEFT JOIN entries e ON e.id = g.ent_id
-         WHERE e.id IS NULL OR e.fingerprint <> g.ent_fp
+        SELECT 1, v.ord, v.prev_fp IS NULL AND e.id IS NULL, e.created_at
+          FROM (SELECT ord, ent_id, ent_fp, lag(ent_fp) OVER (PARTITION BY ent_id ORDER BY ord) AS prev_fp FROM ${se}) v
+          LEFT JOIN entries e ON e.id = v.ent_id
+         WHERE CASE WHEN v.prev_fp IS NULL THEN e.id IS NULL OR e.fingerprint <> v.ent_fp ELSE v.prev_fp <> v.ent_fp END
       )`).run({ base });
 
     const tally = db
@@ -340,7 +340,7 @@ function mergeStaged(db: Db, stage: string, rows: number, options: ImportOptions
              w.legal_rep_key, w.division, w.sub_fp, p.seq
         FROM temp.${plan} p JOIN ${ss} w ON w.ord = p.ord
        WHERE p.k = 0
-       ORDER BY w.sub_id
+       ORDER BY w.sub_id, p.seq
       ON CONFLICT (id) DO UPDATE SET
         type = excluded.type, code = excluded.code, id_masked = excluded.id_masked, name = excluded.name,
         norm_name = excluded.norm_name, legal_rep = excluded.legal_rep, legal_rep_key = excluded.legal_rep_key,
@@ -353,7 +353,7 @@ function mergeStaged(db: Db, stage: string, rows: number, options: ImportOptions
              w.published_on, w.valid_until, w.status, w.ent_fp, p.seq, COALESCE(p.old_created_at, @at), @at
         FROM temp.${plan} p JOIN ${se} w ON w.ord = p.ord
        WHERE p.k = 1
-       ORDER BY w.ent_id
+       ORDER BY w.ent_id, p.seq
       ON CONFLICT (id) DO UPDATE SET
         kind = excluded.kind, department = excluded.department, reason = excluded.reason,
         decided_on = excluded.decided_on, published_on = excluded.published_on, valid_until = excluded.valid_until,

@@ -44,6 +44,12 @@ export const ENTRY_STAGE_COLUMNS = [
 
 export type StageRow = Array<string | number | null>;
 
+/**
+ * Optional last column of each staging row: the change's JSON up to `"seq":`, for a database that
+ * appends the seq (and timestamps) to text faster than it builds JSON itself.
+ */
+export const CHANGE_JSON_COLUMN = { subject: 'sub_json', entry: 'ent_json' } as const;
+
 const SUBJECT_TYPES = new Set(['org', 'person']);
 const KINDS = new Set(['red', 'black']);
 const STATUSES = new Set(['active', 'suspended', 'repaired', 'revoked']);
@@ -62,6 +68,8 @@ export class ImportRecordError extends Error {
 type Subject = ImportRecord['subject'];
 
 export class Stager {
+  constructor(private readonly withChangeJson = false) {}
+
   private lastSubject: Subject | null = null;
   private lastSubjectId = '';
   private ord = 0;
@@ -103,6 +111,7 @@ export class Stager {
           s.division,
         ]),
       ];
+      if (this.withChangeJson) subject.push(subjectJsonHead(this.lastSubjectId, s));
     }
     const entry: StageRow = [
       ord,
@@ -121,8 +130,45 @@ export class Stager {
       e.status,
       fingerprintOf([e.kind, e.department, e.reason, e.decidedOn, e.publishedOn, e.validUntil, e.status]),
     ];
+    if (this.withChangeJson) entry.push(entryJsonHead(entry[1] as string, this.lastSubjectId, e));
     return { subject, entry };
   }
+}
+
+/** The Subject as JSON, open at its last key `seq` (the same keys, in the same order, as the Subject type). */
+function subjectJsonHead(id: string, s: Subject): string {
+  const json = JSON.stringify({
+    id,
+    type: s.type,
+    key: s.key,
+    code: s.code,
+    idMasked: s.idMasked,
+    name: s.name,
+    normName: s.normName,
+    legalRep: s.legalRep,
+    legalRepKey: s.legalRepKey,
+    division: s.division,
+  });
+  return json.slice(0, -1) + ',"seq":';
+}
+
+/** The Entry as JSON up to `"seq":`; seq, createdAt and updatedAt are known only when merging. */
+function entryJsonHead(id: string, subjectId: string, e: ImportRecord['entry']): string {
+  const json = JSON.stringify({
+    id,
+    subjectId,
+    listType: e.listType,
+    kind: e.kind,
+    designator: e.designator,
+    department: e.department,
+    basis: e.basis,
+    reason: e.reason,
+    decidedOn: e.decidedOn,
+    publishedOn: e.publishedOn,
+    validUntil: e.validUntil,
+    status: e.status,
+  });
+  return json.slice(0, -1) + ',"seq":';
 }
 
 function sameSubject(a: Subject | null, b: Subject): boolean {

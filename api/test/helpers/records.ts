@@ -70,7 +70,11 @@ export function orgRecord(n: number, variant = 0, over: RecordOverrides = {}): I
 
 /** A natural person: the key is the keyed hash of the ID number, never the number itself. */
 export function personRecord(n: number, over: RecordOverrides = {}): ImportRecord {
-  const first17 = `110105${1950 + (n % 50)}0101${String(n % 1000).padStart(3, '0')}`;
+  // Birth date and sequence number spread n over distinct IDs (unique below 16.8 million).
+  const month = String(1 + (Math.floor(n / 50) % 12)).padStart(2, '0');
+  const day = String(1 + (Math.floor(n / 600) % 28)).padStart(2, '0');
+  const seq = String(Math.floor(n / 16_800) % 1000).padStart(3, '0');
+  const first17 = `110105${1950 + (n % 50)}${month}${day}${seq}`;
   const id = first17 + residentIdCheckChar(first17);
   const base = orgRecord(n, 0, over);
   return {
