@@ -332,6 +332,25 @@ describe.each(factories)('$name store', (factory) => {
     expect(await snapshot(store)).toEqual(before);
   });
 
+  test('a row the database rejects midway fails the whole import and leaves nothing behind', async () => {
+    await store.importRecords([recordSet(6)], { actor: 'a' });
+    const before = await snapshot(store);
+    await t.raw(
+      factory.name === 'sqlite'
+        ? `CREATE TRIGGER reject_marked BEFORE INSERT ON entries WHEN NEW.reason = 'REJECT ME'
+           BEGIN SELECT RAISE(ABORT, 'rejected by test trigger'); END`
+        : `CREATE FUNCTION reject_marked() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN IF NEW.reason = 'REJECT ME' THEN RAISE EXCEPTION 'rejected by test trigger'; END IF; RETURN NEW; END $$;
+           CREATE TRIGGER reject_marked BEFORE INSERT ON entries FOR EACH ROW EXECUTE FUNCTION reject_marked();`,
+    );
+    const records = recordSet(60, 200);
+    records[45] = { ...records[45]!, entry: { ...records[45]!.entry, reason: 'REJECT ME' } };
+    await expect(store.importRecords(chunked(records, 4), { actor: 'a' })).rejects.toThrow(
+      /rejected by test trigger/,
+    );
+    expect(await snapshot(store)).toEqual(before);
+  });
+
   test('an empty import changes nothing', async () => {
     expect(await store.importRecords([], { actor: 'a' })).toEqual({
       rows: 0,
@@ -432,8 +451,9 @@ describe.each(factories)('$name store', (factory) => {
 
 describe.skipIf(skipPostgres)('both stores agree', () => {
   it('produce identical ids, rows and change data for the same input', async () => {
-    const stores = await Promise.all(factories.map((f) => f.create({ clock: steppingClock() })));
+    const stores: TestStore[] = [];
     try {
+      for (const f of factories) stores.push(await f.create({ clock: steppingClock() }));
       const results = [];
       for (const { store } of stores) {
         const records = recordSet(300);

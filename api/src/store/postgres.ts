@@ -26,6 +26,8 @@ export interface PostgresStoreOptions extends StoreOptions {
   schema?: string;
   /** Pool size (default 10). */
   maxConnections?: number;
+  /** Staged rows merged at a time during an import (default 50,000); tests set it low to cross merge boundaries. */
+  mergeEvery?: number;
 }
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -41,6 +43,7 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
     throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schema)}: use letters, digits and _`);
   }
   const now = () => (opts.clock ? opts.clock.now() : new Date());
+  const mergeEvery = positiveInt(opts.mergeEvery ?? MERGE_EVERY, 'mergeEvery');
   const pool = new pg.Pool({
     connectionString: withDefaultUser(url),
     max: opts.maxConnections ?? 10,
@@ -239,7 +242,7 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
       nonEmptyString(options?.actor, 'actor');
       const at = now().toISOString();
       return transaction(async (c) => ({
-        result: await importChunks(c, chunks, options, at),
+        result: await importChunks(c, chunks, options, at, mergeEvery),
         rollback: options.dryRun === true,
       }));
     },
@@ -300,6 +303,9 @@ const PLAN_DDL =
   '(seq bigint NOT NULL, k int NOT NULL, created boolean NOT NULL, ord bigint NOT NULL, old_created_at timestamptz)';
 
 const YIELD_EVERY = 1000;
+const CHUNKS_AHEAD = 4;
+/** Staged rows merged at a time: larger merges cost less per row, smaller ones overlap more with staging. */
+const MERGE_EVERY = 50_000;
 
 interface Tally {
   subjectsCreated: number;
@@ -309,16 +315,17 @@ interface Tally {
 }
 
 /**
- * The import, in the caller's transaction. Each chunk is COPied into temp staging tables and then
- * merged set-wise, while the next chunk is being hashed and encoded here: the server and this
- * process work at the same time. The change-log lock is taken before the first merge and held to
- * the end, so the seqs of one import are contiguous.
+ * The import, in the caller's transaction. Chunks are COPied into temp staging tables and merged
+ * set-wise every `mergeEvery` rows, while the next chunk is hashed and encoded here: the server
+ * and this process work at the same time. The change-log lock is taken first and held to the end,
+ * so one import's seqs are contiguous (other writers of the log wait for the import).
  */
 async function importChunks(
   c: pg.PoolClient,
   chunks: AsyncIterable<ImportRecord[]> | Iterable<ImportRecord[]>,
   options: ImportOptions,
   at: string,
+  mergeEvery: number,
 ): Promise<ImportSummary> {
   // Sorts and hashes of a chunk stay in memory; compiling each chunk's small plans would cost more than it saves.
   await c.query(`SET LOCAL work_mem = '64MB'; SET LOCAL jit = off`);
@@ -333,37 +340,50 @@ async function importChunks(
   // same JSON here, on the other core, and the server only appends the seq and timestamps.
   const stager = new Stager(true);
   const tally: Tally = { subjectsCreated: 0, subjectsUpdated: 0, entriesCreated: 0, entriesUpdated: 0 };
-  // Two pairs of buffers: one being filled while the other's rows are on their way.
-  const buffers = [0, 1].map(() => ({ subjects: new CopyPayload(), entries: new CopyPayload() }));
-  let inflight: Promise<void> | undefined;
+  // A few chunks may be prepared ahead, so that the server COPies them back to back after a merge.
+  const slots = Array.from({ length: CHUNKS_AHEAD }, () => ({
+    subjects: new CopyPayload(),
+    entries: new CopyPayload(),
+    sent: Promise.resolve(),
+  }));
+  // The connection's work, in order: COPY each chunk, merge now and then.
+  let work: Promise<void> = Promise.resolve();
   let turn = 0;
+  let merged = 0;
   try {
     for await (const chunk of chunks) {
       if (!Array.isArray(chunk)) throw new TypeError('import chunks must be arrays of records');
       if (chunk.length === 0) continue;
-      const { subjects, entries } = buffers[turn++ % 2]!;
+      const slot = slots[turn++ % CHUNKS_AHEAD]!;
+      await slot.sent; // the slot's previous chunk has reached the server
+      const { subjects, entries } = slot;
       subjects.reset();
       entries.reset();
       for (let i = 0; i < chunk.length; i++) {
         const { subject, entry } = stager.stage(chunk[i]!);
         if (subject) subjects.add(subject);
         entries.add(entry);
-        // Let the connection send the next statement of the previous chunk as soon as it may.
+        // Let the connection move on to its next statement as soon as it may.
         if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise(setImmediate);
       }
       const done = stager.rowsStaged;
-      await inflight;
-      inflight = (async () => {
+      const mergeNow = done - merged >= mergeEvery;
+      if (mergeNow) merged = done;
+      work = work.then(async () => {
         if (subjects.rows > 0) await copyIn(c, copySubjects, subjects.bytes());
         await copyIn(c, copyEntries, entries.bytes());
-        addTally(tally, await c.query(merge));
+        if (mergeNow) addTally(tally, await c.query(merge));
         options.onProgress?.(done);
-      })();
+      });
+      // Handled at once so that a failure does not count as unhandled while more chunks are staged.
+      work.catch(() => {});
+      slot.sent = work;
     }
-    await inflight;
+    await work;
+    if (stager.rowsStaged > merged) addTally(tally, await c.query(merge));
   } catch (err) {
     // The connection must finish the statement under way before it can roll back.
-    await inflight?.catch(() => {});
+    await work.catch(() => {});
     throw err;
   }
   const changes = tally.subjectsCreated + tally.subjectsUpdated + tally.entriesCreated + tally.entriesUpdated;
@@ -389,10 +409,10 @@ function addTally(tally: Tally, results: pg.QueryResult | pg.QueryResult[]): voi
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 /**
- * One chunk's merge, sent as a single multi-statement query so that it costs one round trip.
+ * One merge of the staged rows, sent as a single multi-statement query so that it costs one round trip.
  * Records apply in order, as if one at a time (the same rule as the SQLite store): a version of a
- * subject or entry is a change when it differs from the version before it, in this chunk or else
- * in the table (which holds the earlier chunks). Changes are numbered on from the log's last seq
+ * subject or entry is a change when it differs from the version before it, among the staged rows
+ * or else in the table (which holds the earlier merges). Changes are numbered on from the log's last seq
  * in record order, a record's subject before its entry; the entity rows get their last version.
  * `at` is an ISO instant and `actor` an escaped literal: the simple query protocol takes no parameters.
  * The lookups of stored rows are LATERAL … OFFSET 0 so that they stay index probes: the tables grow

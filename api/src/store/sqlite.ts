@@ -26,7 +26,7 @@ type Db = Database.Database;
 /**
  * The default store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so every write
  * transaction below runs without yielding and cannot interleave with another call on this
- * connection; only an import's staging (into its own temp table) spans awaits.
+ * connection; only an import's staging (into its own temp tables) spans awaits.
  */
 export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
   const db = openDatabase(file);

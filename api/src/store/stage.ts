@@ -7,7 +7,8 @@ import { entryIdOf, fingerprintOf, subjectIdOf } from './ids.ts';
  * differs from the previous record's subject, so a run of entries for one subject (the usual
  * shape of a list) stages and hashes that subject once; the last subject row staged for a key
  * therefore always holds the last record's version of it. `ord` is the record's position in the
- * import and decides which duplicate wins (the last). Both dialects stage these columns in this order.
+ * import: the versions of one subject or entry apply in that order. Both dialects stage these
+ * columns in this order.
  */
 export const SUBJECT_STAGE_COLUMNS = [
   'ord',

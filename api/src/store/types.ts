@@ -43,6 +43,14 @@ export interface Store {
    * Writes all records or none (one transaction). Idempotent: a record equal to what is stored
    * changes nothing and logs nothing. Chunks arrive as an async iterable so that a million rows
    * need not be held in memory.
+   *
+   * Records apply in order, as if one at a time, whatever the chunking: a record whose subject or
+   * entry content equals the current one changes nothing there; a later record with the same
+   * natural key updates the earlier one, so the last wins and each version is logged. Every
+   * created or changed subject or entry appends one change (`subject.upserted`, `entry.created`,
+   * `entry.updated`) whose data is the entity after it, and the entity's seq is that change's seq;
+   * changes are numbered in record order, a record's subject before its entry. In the summary,
+   * `unchanged` counts the records whose entry changed nothing (rows − entriesCreated − entriesUpdated).
    */
   importRecords(
     chunks: AsyncIterable<ImportRecord[]> | Iterable<ImportRecord[]>,

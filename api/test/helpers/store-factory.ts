@@ -4,7 +4,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { openPostgresStore } from '../../src/store/postgres.ts';
+import { openPostgresStore, type PostgresStoreOptions } from '../../src/store/postgres.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import type { Store, StoreOptions } from '../../src/store/types.ts';
 
@@ -61,12 +61,16 @@ export function sqliteFactory(): StoreFactory {
 }
 
 /** Each store lives in its own random schema, dropped on dispose, so runs never see each other. */
-export function postgresFactory(url = PG_TEST_URL): StoreFactory {
+export function postgresFactory(
+  url = PG_TEST_URL,
+  // Merging every few rows makes every test cross the import's merge boundaries.
+  tuning: Pick<PostgresStoreOptions, 'mergeEvery'> = { mergeEvery: 5 },
+): StoreFactory {
   return {
     name: 'postgres',
     async create(opts) {
       const schema = `cc_test_${randomBytes(6).toString('hex')}`;
-      const store = openPostgresStore(url, { ...opts, schema, maxConnections: 4 });
+      const store = openPostgresStore(url, { ...opts, ...tuning, schema, maxConnections: 4 });
       try {
         await store.migrate();
       } catch (err) {
