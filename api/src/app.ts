@@ -1,14 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { createAuth } from './http/auth.ts';
+import { apiCors } from './http/cors.ts';
 import type { AppDeps, AppEnv } from './http/env.ts';
-import { problemResponse } from './http/problem.ts';
+import { problem } from './http/problem.ts';
 import { PROBLEM_TYPES, type ProblemSlug } from './http/problems.ts';
+import { readBody } from './http/read-body.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { decisionRoutes } from './routes/decisions.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { problemDocRoutes } from './routes/problem-docs.ts';
+import { searchRoutes } from './routes/search.ts';
 import { subjectRoutes } from './routes/subjects.ts';
+import { wellKnownRoutes } from './routes/well-known.ts';
 
 export const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -29,15 +35,11 @@ export function createApp(deps: AppDeps) {
         field: [result.target, ...i.path.map(String)].join('.'),
         message: i.message,
       }));
-      return problemResponse(
-        'validation-failed',
-        {
-          detail: `The request is invalid: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
-          detailZh: '请求参数不符合要求，请按 errors 所列字段修改后重试。',
-          errors,
-        },
-        c.req.path,
-      );
+      return problem(c, 'validation-failed', {
+        detail: `The request is invalid: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+        detailZh: '请求参数不符合要求，请按 errors 所列字段修改后重试。',
+        errors,
+      });
     },
   });
 
@@ -46,43 +48,54 @@ export function createApp(deps: AppDeps) {
     const id = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     c.set('requestId', id);
     c.set('deps', deps);
-    await next();
+    // Headers go on before the response exists: setting one afterwards makes Hono copy the
+    // response into a streamed body, which costs a third of the throughput of a lookup.
     c.header('X-Request-Id', id);
+    await next();
   });
 
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: deps.config.bodyLimit,
-      onError: (c) =>
-        problemResponse(
-          'payload-too-large',
-          {
-            detail: `The request body exceeds ${deps.config.bodyLimit} bytes.`,
-            detailZh: `请求体超过 ${deps.config.bodyLimit} 字节的上限。`,
-          },
-          c.req.path,
-        ),
-    }),
-  );
+  // CORS first, so that preflights need no key and 401/403/413/429 answers stay readable by the
+  // page; the body is read only for a caller who passed authentication and the rate limit.
+  const cors = apiCors(deps.config.corsOrigins);
+  app.use('/v1/*', cors);
+  app.use('/.well-known/*', cors);
+  const auth = createAuth(deps);
+  app.use('/v1/*', auth.middleware);
+  app.use('/v1/*', readBody(deps.config.bodyLimit));
 
   app.route('/', healthRoutes());
   app.route('/', subjectRoutes());
+  app.route('/', searchRoutes());
+  app.route('/', decisionRoutes());
+  app.route('/', wellKnownRoutes());
   app.route('/', catalogRoutes());
   app.route('/', problemDocRoutes());
   app.route('/', docsRoutes());
 
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key from `credcheck keys create`. Without one you have the public role.',
+  });
   app.doc31('/openapi.json', OPENAPI_INFO);
 
   app.notFound((c) =>
-    problemResponse(
-      'not-found',
-      { detail: `No resource at ${c.req.path}.`, detailZh: `路径 ${c.req.path} 不存在。` },
-      c.req.path,
-    ),
+    problem(c, 'not-found', {
+      detail: `No resource at ${c.req.path}.`,
+      detailZh: `路径 ${c.req.path} 不存在。`,
+    }),
   );
 
   app.onError((err, c) => {
+    // Hono's own 4xx (a body that is not JSON, say) are the client's mistake, not ours.
+    if (err instanceof HTTPException && err.status < 500) {
+      const slug: ProblemSlug = err.status === 413 ? 'payload-too-large' : 'malformed-body';
+      return problem(c, slug, {
+        detail: `${err.message || PROBLEM_TYPES[slug].about}`,
+        detailZh:
+          slug === 'malformed-body' ? '请求体不是有效的 JSON，或内容类型与接口要求不符。' : '请求体过大。',
+      });
+    }
     const slug: ProblemSlug = isStoreUnavailable(err) ? 'service-unavailable' : 'internal-error';
     if (slug === 'internal-error') {
       console.error(
@@ -90,13 +103,13 @@ export function createApp(deps: AppDeps) {
       );
     }
     const t = PROBLEM_TYPES[slug];
-    return problemResponse(
+    return problem(
+      c,
       slug,
       {
         detail: `${t.about} Request id: ${c.get('requestId')}.`,
         detailZh: `${t.titleZh}。请求编号：${c.get('requestId')}。`,
       },
-      c.req.path,
       slug === 'service-unavailable' ? { 'Retry-After': '5' } : undefined,
     );
   });

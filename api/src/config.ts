@@ -10,6 +10,16 @@ export interface ServerConfig {
   /** Seed the demo data set into an empty store on start. */
   demo: boolean;
   bodyLimit: number;
+  /** Requests per second per API key without its own limit; 0 = no limit. */
+  rateLimit: number;
+  /** Requests per second per client address without a key; 0 = no limit. */
+  rateLimitAnon: number;
+  /** Proxies in front whose X-Forwarded-For is trusted for the client address; 0 = the socket address. */
+  trustProxy: number;
+  /** Origins allowed to call the API from a browser; `*` = any. */
+  corsOrigins: string[];
+  /** How often the in-memory index polls the change log for writes of other processes. */
+  refreshMs: number;
 }
 
 export const CONFIG_VARS = [
@@ -21,6 +31,31 @@ export const CONFIG_VARS = [
   ['CREDCHECK_NOW', '(unset)', 'Pins today’s date (YYYY-MM-DD or RFC 3339) for demos and tests'],
   ['CREDCHECK_DEMO', '1 with SQLite, 0 with PostgreSQL', 'Seed the demo data set when the store is empty'],
   ['CREDCHECK_BODY_LIMIT', '10485760', 'Largest accepted request body in bytes'],
+  [
+    'CREDCHECK_RATE_LIMIT',
+    '100',
+    'Requests per second per API key, in bursts of up to twice that; a key’s own limit wins; 0 = no limit',
+  ],
+  [
+    'CREDCHECK_RATE_LIMIT_ANON',
+    '20',
+    'Requests per second per client address without a key, in bursts of up to twice that; 0 = no limit',
+  ],
+  [
+    'CREDCHECK_TRUST_PROXY',
+    '0',
+    'Reverse proxies in front of the API whose X-Forwarded-For gives the client address (1 = one); 0 = the socket address',
+  ],
+  [
+    'CREDCHECK_CORS_ORIGINS',
+    '*',
+    'Comma-separated origins that may call /v1 from a browser (e.g. chrome-extension://<id>, https://portal.example.gov.cn); * = any',
+  ],
+  [
+    'CREDCHECK_REFRESH_MS',
+    '1000',
+    'How often (ms) the in-memory index picks up changes written by other processes (imports, other API nodes)',
+  ],
 ] as const;
 
 export class ConfigError extends Error {}
@@ -54,5 +89,27 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     demo:
       demoRaw === undefined || demoRaw === '' ? databaseUrl === null : demoRaw === '1' || demoRaw === 'true',
     bodyLimit: intVar(env, 'CREDCHECK_BODY_LIMIT', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    rateLimit: intVar(env, 'CREDCHECK_RATE_LIMIT', 100, 0, 1_000_000),
+    rateLimitAnon: intVar(env, 'CREDCHECK_RATE_LIMIT_ANON', 20, 0, 1_000_000),
+    trustProxy: intVar(env, 'CREDCHECK_TRUST_PROXY', 0, 0, 10),
+    corsOrigins: corsOrigins(env.CREDCHECK_CORS_ORIGINS),
+    refreshMs: intVar(env, 'CREDCHECK_REFRESH_MS', 1000, 50, 3_600_000),
   };
+}
+
+/** An origin is `scheme://host[:port]`, exactly as a browser sends it: no path, no trailing slash. */
+function corsOrigins(raw: string | undefined): string[] {
+  const list = (raw ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (list.length === 0 || list.includes('*')) return ['*'];
+  for (const o of list) {
+    if (!/^[a-z][a-z0-9+.-]*:\/\/[^/\s]+$/i.test(o)) {
+      throw new ConfigError(
+        `CREDCHECK_CORS_ORIGINS: "${o}" is not an origin (scheme://host[:port], no path or trailing slash)`,
+      );
+    }
+  }
+  return list;
 }

@@ -7,6 +7,8 @@ import { type Catalog, CatalogSchema } from './domain/catalog.ts';
 import { createClock } from './domain/clock.ts';
 import { loadDefaultCatalog } from './domain/default-catalog.ts';
 import { ID_HMAC_SETTING } from './domain/person-key.ts';
+import { authDepsFrom } from './http/auth.ts';
+import { openRuntime } from './runtime.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
 
@@ -48,13 +50,19 @@ export async function startServer(
   const clock = createClock(config.now ?? undefined);
   const store = await openStore({ DATABASE_URL: config.databaseUrl ?? undefined, DATA_DIR: config.dataDir });
   const { catalog, idHmacKey } = await prepareStore(store, config, clock.today(), log);
-
-  const app = createApp({
-    store,
+  const runtime = await openRuntime(store, {
     clock,
-    config: { bodyLimit: config.bodyLimit },
-    secrets: { idHmacKey },
-    catalog: () => catalog,
+    catalog,
+    idHmacKey,
+    bodyLimit: config.bodyLimit,
+    refreshMs: config.refreshMs,
+    snapshotDir: config.dataDir,
+    log,
+  });
+  const app = createApp({
+    ...runtime.deps,
+    config: { ...runtime.deps.config, corsOrigins: config.corsOrigins },
+    auth: authDepsFrom(config),
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {
@@ -68,7 +76,9 @@ export async function startServer(
 
   let closing: Promise<void> | null = null;
   const close = () => {
-    closing ??= new Promise<void>((resolve) => server.close(() => resolve())).then(() => store.close());
+    closing ??= new Promise<void>((resolve) => server.close(() => resolve()))
+      .then(() => runtime.stop())
+      .then(() => store.close());
     return closing;
   };
   return { url, port, store, close };

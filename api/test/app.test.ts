@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config.ts';
 import { fixedClock } from '../src/domain/clock.ts';
 import type { ImportRecord } from '../src/domain/model.ts';
 import { personKey } from '../src/domain/person-key.ts';
+import { openRuntime, type Runtime } from '../src/runtime.ts';
 import { prepareStore } from '../src/server.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Store } from '../src/store/types.ts';
@@ -72,6 +73,7 @@ describe('API slice: /healthz and /v1/subjects/{code} on SQLite', () => {
   let dir: string;
   let store: Store;
   let app: ReturnType<typeof createApp>;
+  let runtime: Runtime;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'credcheck-app-'));
@@ -110,16 +112,19 @@ describe('API slice: /healthz and /v1/subjects/{code} on SQLite', () => {
       ],
       { actor: 'test' },
     );
-    app = createApp({
-      store,
+    runtime = await openRuntime(store, {
       clock: fixedClock(TODAY),
-      config: { bodyLimit: 1024 * 1024 },
-      secrets: { idHmacKey },
-      catalog: () => catalog,
+      catalog,
+      idHmacKey,
+      bodyLimit: 1024 * 1024,
+      refreshMs: 60_000,
+      snapshotDir: null,
     });
+    app = createApp(runtime.deps);
   });
 
   afterAll(async () => {
+    await runtime.stop();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });

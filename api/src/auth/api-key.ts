@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ApiKeyRecord } from '../store/types.ts';
 
 /** Keys are random, shown once, and stored only as a SHA-256 hash (high entropy makes a slow hash unnecessary). */
 const KEY_PREFIX = 'cck_';
@@ -8,7 +9,31 @@ export function generateApiKey(): string {
 }
 
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
+}
+
+/** `key_` + 20 hex characters: names a key in lists, logs and decision records without revealing it. */
+export function newKeyId(): string {
+  return `key_${randomBytes(10).toString('hex')}`;
+}
+
+/** A new key and the record to store for it; the key itself is shown once and never stored. */
+export function issueApiKey(
+  spec: Pick<ApiKeyRecord, 'role' | 'department' | 'label' | 'rateLimit'>,
+  createdAt: string,
+): { key: string; record: ApiKeyRecord } {
+  const key = generateApiKey();
+  return {
+    key,
+    record: {
+      id: newKeyId(),
+      hash: hashApiKey(key),
+      hint: keyHint(key),
+      ...spec,
+      createdAt,
+      revokedAt: null,
+    },
+  };
 }
 
 /** Safe to show in lists and logs: enough to tell keys apart, useless to an attacker. */

@@ -188,7 +188,7 @@ function clip(s: string, max: number): string {
 }
 
 /** Terminal columns a string takes: CJK and full-width characters take two. */
-function width(s: string): number {
+export function width(s: string): number {
   let w = 0;
   for (const ch of s) {
     const c = ch.codePointAt(0)!;

@@ -1,9 +1,13 @@
 import { importCommand } from './import.ts';
+import { keysCommand } from './keys.ts';
+import { receiptsCommand } from './receipts.ts';
 import type { CliCommand } from './types.ts';
 
 /** Server-side commands: the sdk's `credcheck` loads these only when @credcheck/api is installed. */
 export const serverCommands: Record<string, CliCommand> = {
   import: importCommand,
+  receipts: receiptsCommand,
+  keys: keysCommand,
 };
 
 export type { CliCommand, CliIO } from './types.ts';

@@ -21,14 +21,23 @@ export function parsePinnedNow(value: string): Date {
 }
 
 export function createClock(pinned?: string): Clock {
-  if (pinned) {
-    const fixed = parsePinnedNow(pinned);
-    // A pinned clock still moves forward from the pinned instant, so durations stay real.
-    const startedAt = Date.now();
-    const now = () => new Date(fixed.getTime() + (Date.now() - startedAt));
-    return { now, today: () => chinaDate(now()) };
-  }
-  return { now: () => new Date(), today: () => chinaDate(new Date()) };
+  // A pinned clock still moves forward from the pinned instant, so durations stay real.
+  const shift = pinned ? parsePinnedNow(pinned).getTime() - Date.now() : 0;
+  const nowMs = () => Date.now() + shift;
+  // today() is on every request's path: the date string is kept until China's next midnight.
+  let day = '';
+  let dayEnds = 0;
+  return {
+    now: () => new Date(nowMs()),
+    today() {
+      const ms = nowMs();
+      if (ms >= dayEnds) {
+        day = chinaDate(new Date(ms));
+        dayEnds = Date.parse(`${day}T00:00:00+08:00`) + 86_400_000;
+      }
+      return day;
+    },
+  };
 }
 
 /** A clock that stands still, for tests. */

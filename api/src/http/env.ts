@@ -1,10 +1,16 @@
+import type { Principal } from '../auth/roles.ts';
+import type { DecisionService } from '../decisions/service.ts';
 import type { Catalog } from '../domain/catalog.ts';
 import type { Clock } from '../domain/clock.ts';
+import type { LiveIndex } from '../index/live-index.ts';
 import type { Store } from '../store/types.ts';
+import type { AuthDeps } from './auth.ts';
 
 export interface AppConfig {
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /** Origins allowed to call /v1 and /.well-known from a browser (CREDCHECK_CORS_ORIGINS); default any (`*`). */
+  corsOrigins?: readonly string[];
 }
 
 export interface AppDeps {
@@ -14,8 +20,14 @@ export interface AppDeps {
   secrets: { idHmacKey: string };
   /** The catalog in force (loaded from the store at start, replaced when it changes). */
   catalog: () => Catalog | null;
+  /** Every subject and entry in memory, caught up from the change log: hot reads never query the store. */
+  index: LiveIndex;
+  /** Decides, signs receipts and records decisions. */
+  decisions: DecisionService;
+  /** Admin key and rate limits; without it, keys still work and nothing is rate-limited. */
+  auth?: AuthDeps;
 }
 
 export interface AppEnv {
-  Variables: { deps: AppDeps; requestId: string };
+  Variables: { deps: AppDeps; requestId: string; principal: Principal };
 }

@@ -54,8 +54,18 @@ export function problemResponse(
   return new Response(JSON.stringify(body), { status: body.status, headers: h });
 }
 
-export function problem(c: Context, slug: ProblemSlug, input: ProblemInput): Response {
-  return problemResponse(slug, input, c.req.path);
+/** Through the context, so that headers set earlier (request id, rate limit, CORS) are kept. */
+export function problem(
+  c: Context,
+  slug: ProblemSlug,
+  input: ProblemInput,
+  headers?: Record<string, string>,
+): Response {
+  const body = problemBody(slug, input, c.req.path);
+  return c.body(JSON.stringify(body), body.status as never, {
+    ...headers,
+    'content-type': 'application/problem+json; charset=utf-8',
+  });
 }
 
 /** Extensions must never overwrite the RFC 9457 members themselves. */

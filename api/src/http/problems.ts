@@ -22,6 +22,26 @@ export const PROBLEM_TYPES = {
     titleZh: '请求体格式错误',
     about: 'The body is not valid JSON or not the content type the endpoint expects.',
   },
+  'unknown-scenario': {
+    status: 400,
+    title: 'Unknown scenario',
+    titleZh: '未知的应用场景',
+    about: 'The scenario is not in the measure catalog in force; GET /v1/scenarios lists the codes.',
+  },
+  unauthorized: {
+    status: 401,
+    title: 'Unauthorized',
+    titleZh: 'API 密钥无效',
+    about:
+      'The Authorization header is malformed, or its API key is unknown or revoked. Send `Authorization: Bearer <key>` with a valid key, or no header at all for the public role.',
+  },
+  forbidden: {
+    status: 403,
+    title: 'Forbidden',
+    titleZh: '无权执行此操作',
+    about:
+      'The caller’s role lacks the permission this request needs; `permission` and `role` name both. Ask the administrator for a key of a role that has it.',
+  },
   'subject-not-found': {
     status: 404,
     title: 'Subject not on any list',
@@ -45,6 +65,13 @@ export const PROBLEM_TYPES = {
     title: 'Payload too large',
     titleZh: '请求体过大',
     about: 'The request body exceeds the size limit of the endpoint.',
+  },
+  'rate-limited': {
+    status: 429,
+    title: 'Too many requests',
+    titleZh: '请求过于频繁',
+    about:
+      'The API key (or, without a key, the client address) sent more requests than its rate allows. Wait the seconds in `Retry-After`; `RateLimit-Limit` and `RateLimit-Remaining` on every /v1 response show the budget.',
   },
   'service-unavailable': {
     status: 503,

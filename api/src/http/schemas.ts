@@ -89,3 +89,94 @@ export const HealthSchema = z
     asOf: z.string(),
   })
   .openapi('Health');
+
+export const MAX_BATCH_CODES = 10_000;
+
+export const BatchLookupRequestSchema = z
+  .object({
+    codes: z
+      .array(z.string().max(64))
+      .min(1)
+      .max(MAX_BATCH_CODES)
+      .openapi({ description: `USCCs and/or resident ID numbers, at most ${MAX_BATCH_CODES}` }),
+  })
+  .strict()
+  .openapi('BatchLookupRequest');
+
+const BatchItemBase = {
+  index: z.number().int().openapi({ description: 'Position of the code in the request' }),
+  code: z.string().nullable().openapi({
+    description: 'The normalized USCC, or the ID number masked for your role; null when unreadable',
+  }),
+};
+
+export const BatchLookupItemSchema = z
+  .discriminatedUnion('result', [
+    z.object({
+      ...BatchItemBase,
+      result: z.literal('found'),
+      match: z.enum(['code', 'id']),
+      status: SubjectStatus,
+      subject: SubjectViewSchema,
+      entries: z.array(EntryViewSchema),
+      warnings: z.array(z.string()),
+    }),
+    z.object({
+      ...BatchItemBase,
+      result: z.literal('not-found'),
+      status: z.literal('clean'),
+      warnings: z.array(z.string()),
+    }),
+    z.object({
+      ...BatchItemBase,
+      result: z.literal('invalid'),
+      status: z.literal('invalid'),
+      failure: CodeFailureSchema,
+    }),
+  ])
+  .openapi('BatchLookupItem');
+
+export const BatchLookupResponseSchema = z
+  .object({
+    dataVersion: z.number().int(),
+    asOf: z.string(),
+    counts: z.object({ found: z.number().int(), notFound: z.number().int(), invalid: z.number().int() }),
+    items: z.array(BatchLookupItemSchema),
+  })
+  .openapi('BatchLookupResponse');
+
+export const SearchHitSchema = z
+  .object({
+    subjectId: z.string(),
+    code: z.string().nullable(),
+    name: z.string(),
+    score: z.number().openapi({ description: '0..1, higher is closer' }),
+    match: z.enum(['exact', 'normalized', 'branch-of', 'similar']),
+    reason: z
+      .enum([
+        'query-is-branch',
+        'subject-is-branch',
+        'company-form-differs',
+        'one-character-differs',
+        'similar-characters',
+      ])
+      .optional(),
+    status: SubjectStatus,
+    possibleMatch: z.literal(true).openapi({
+      description: 'Always true: a name is not an identity. Confirm by the code before acting on a hit.',
+    }),
+  })
+  .openapi('SearchHit');
+
+export const SearchResponseSchema = z
+  .object({
+    dataVersion: z.number().int(),
+    asOf: z.string(),
+    query: z.string(),
+    normalized: z.string().openapi({ description: 'The query after name normalization' }),
+    hits: z.array(SearchHitSchema),
+    notice: z
+      .string()
+      .openapi({ description: 'Reminder that hits are possible matches (Chinese / English)' }),
+  })
+  .openapi('SearchResponse');

@@ -1,4 +1,6 @@
+import { loadOverlay, saveOverlay } from './overlay.ts';
 import { lowerBound, sortPairs } from './radix-sort.ts';
+import { type ColumnSink, type ColumnSource, SnapshotError } from './snapshot-file.ts';
 
 /** A bigram as one number: two UTF-16 code units. */
 export function bigramAt(s: string, i: number): number {
@@ -103,6 +105,50 @@ export class BigramIndex {
       rowWeights[row] = (rowWeights[row] as number) + w;
     }
     this.rowWeights = rowWeights;
+  }
+
+  saveTo(out: ColumnSink, name: string): void {
+    out.typed(`${name}.keys`, this.keys);
+    out.typed(`${name}.counts`, this.counts);
+    out.typed(`${name}.offsets`, this.offsets);
+    out.typed(`${name}.postings`, this.postings);
+    out.typed(`${name}.rowWeights`, this.rowWeights);
+    out.number(`${name}.rowsIndexed`, this.rowsIndexed);
+    saveOverlay(out, `${name}.overlay`, this.overlay);
+  }
+
+  /** Restores what saveTo wrote; `rowLimit` bounds the rows it may name. */
+  loadFrom(src: ColumnSource, name: string, rowLimit: number): void {
+    const keys = src.typed(`${name}.keys`, Uint32Array);
+    const counts = src.typed(`${name}.counts`, Uint32Array, keys.length);
+    const offsets = src.typed(`${name}.offsets`, Uint32Array, keys.length + 1);
+    const postings = src.typed(`${name}.postings`, Uint32Array);
+    const rowWeights = src.typed(`${name}.rowWeights`, Float32Array);
+    const rowsIndexed = src.number(`${name}.rowsIndexed`);
+    for (let k = 0; k < keys.length; k++) {
+      if (k > 0 && (keys[k] as number) <= (keys[k - 1] as number))
+        throw new SnapshotError(`${name}: not sorted`);
+      if ((offsets[k + 1] as number) < (offsets[k] as number))
+        throw new SnapshotError(`${name}: bad offsets`);
+    }
+    if (offsets[0] !== 0 || offsets[keys.length] !== postings.length)
+      throw new SnapshotError(`${name}: bad offsets`);
+    for (let i = 0; i < postings.length; i++) {
+      if ((postings[i] as number) >= rowLimit) throw new SnapshotError(`${name}: row out of range`);
+    }
+    const overlay = loadOverlay(src, `${name}.overlay`, rowLimit);
+    this.keys = keys;
+    this.counts = counts;
+    this.offsets = offsets;
+    this.postings = postings;
+    this.rowWeights = rowWeights;
+    this.rowsIndexed = rowsIndexed;
+    this.overlay.clear();
+    this.overlayLength = 0;
+    for (const [gram, list] of overlay) {
+      this.overlay.set(gram, list);
+      this.overlayLength += list.length;
+    }
   }
 
   add(row: number, text: string): void {

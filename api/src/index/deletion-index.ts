@@ -1,4 +1,6 @@
+import { loadOverlay, saveOverlay } from './overlay.ts';
 import { lowerBound, sortPairs } from './radix-sort.ts';
+import { type ColumnSink, type ColumnSource, SnapshotError } from './snapshot-file.ts';
 import { hashString, hashWithout } from './string-hash.ts';
 
 /** Rows read for one variant at most: a crowded variant means a short, common key, not a typo. */
@@ -75,6 +77,33 @@ export class DeletionIndex {
 
   get variants(): number {
     return this.length + this.overlayLength;
+  }
+
+  saveTo(out: ColumnSink, name: string): void {
+    out.typed(`${name}.hashes`, this.hashes.subarray(0, this.length));
+    out.typed(`${name}.rows`, this.rows.subarray(0, this.length));
+    saveOverlay(out, `${name}.overlay`, this.overlay);
+  }
+
+  /** Restores what saveTo wrote; `rowLimit` bounds the rows it may name. */
+  loadFrom(src: ColumnSource, name: string, rowLimit: number): void {
+    const hashes = src.typed(`${name}.hashes`, Uint32Array);
+    const rows = src.typed(`${name}.rows`, Uint32Array, hashes.length);
+    for (let i = 0; i < rows.length; i++) {
+      if ((rows[i] as number) >= rowLimit) throw new SnapshotError(`${name}: row out of range`);
+      if (i > 0 && (hashes[i] as number) < (hashes[i - 1] as number))
+        throw new SnapshotError(`${name}: not sorted`);
+    }
+    const overlay = loadOverlay(src, `${name}.overlay`, rowLimit);
+    this.hashes = hashes;
+    this.rows = rows;
+    this.length = rows.length;
+    this.overlay.clear();
+    this.overlayLength = 0;
+    for (const [hash, list] of overlay) {
+      this.overlay.set(hash, list);
+      this.overlayLength += list.length;
+    }
   }
 
   /** Pushes onto `out` the rows whose key may be within one edit of `key` (with repeats). */

@@ -6,12 +6,13 @@ import {
   ensureLength,
   IdColumn,
   InstantColumn,
-  Interner,
   packDate,
   StringPool,
+  TextColumn,
   unpackDate,
 } from './columns.ts';
 import { RowTable } from './row-table.ts';
+import { type ColumnSink, type ColumnSource, SnapshotError } from './snapshot-file.ts';
 import { hashString } from './string-hash.ts';
 
 export interface IndexedSubject {
@@ -57,6 +58,9 @@ export class IndexConsistencyError extends Error {
 }
 
 const SUBJECT_TYPES: readonly SubjectType[] = ['org', 'person'];
+const CODE_NONE = 0;
+const CODE_KEY = 1;
+const CODE_OTHER = 2;
 const ENTRY_CHANGES: ReadonlySet<string> = new Set(['entry.created', 'entry.updated', 'entry.status']);
 
 /** Pooled entry fields, one Uint32 each, in this order. */
@@ -73,62 +77,63 @@ const POOLED = 8;
 /**
  * Every subject and its entries, held in memory so that hot reads never query the store. Rows are
  * numbered from 0 in arrival order and never removed (a revocation is a status, not a deletion).
- * Storage is by column: ids packed, repeated strings shared, instants as numbers, lookups by
- * key and id through typed hash tables; a row becomes a Subject and its Entry objects only when
- * read.
+ * Storage is by column: ids packed, text packed into a few large strings (TextColumn), repeated
+ * values pooled, instants as numbers, lookups by key and id through typed hash tables; a row
+ * becomes a Subject and its Entry objects only when read. The columns save to and load from an
+ * index snapshot as they are (saveTo, loadFrom).
  */
 export class ListIndex {
   private appliedSeq = 0;
-  private readonly pool = new StringPool();
-  private readonly people = new Interner(100_000);
-  private readonly basisTexts = new Interner(100_000);
-  private readonly reasonTexts = new Interner(100_000);
+  private pool = new StringPool();
 
   private subjectCount = 0;
-  private readonly subjectIds: IdColumn;
-  private readonly keys: string[];
+  private subjectIds: IdColumn;
+  private keys: TextColumn;
   private types: Uint8Array;
-  private readonly codes: Array<string | null>;
-  private readonly masks: Array<string | null>;
-  private readonly names: string[];
-  private readonly normNames: string[];
-  private readonly legalReps: Array<string | null>;
-  private readonly legalRepKeys: Array<string | null>;
+  /** CODE_NONE, CODE_KEY (the code is the key, as for every organization) or CODE_OTHER (in otherCodes). */
+  private codeKinds: Uint8Array;
+  private otherCodes = new Map<number, string>();
+  private masks: TextColumn;
+  private names: TextColumn;
+  /** Null where the normalized name is the name itself. */
+  private normNames: TextColumn;
+  private legalReps: TextColumn;
+  private legalRepKeys: TextColumn;
   private divisions: Uint32Array;
   private subjectSeqs: Float64Array;
   /** First entry row + 1 of each subject (0: none); entries chain through `nextEntry`. */
   private firstEntry: Int32Array;
-  private readonly byKey: RowTable;
-  private readonly bySubjectId: RowTable;
+  private byKey: RowTable;
+  private bySubjectId: RowTable;
 
   private entryCountValue = 0;
-  private readonly entryIds: IdColumn;
+  private entryIds: IdColumn;
   private entrySubject: Int32Array;
   private nextEntry: Int32Array;
   /** POOLED numbers an entry: StringPool ids, or packed dates (DATE_BIT set). */
   private pooled: Uint32Array;
-  private readonly bases: string[];
-  private readonly reasons: string[];
+  private bases: TextColumn;
+  private reasons: TextColumn;
   private entrySeqs: Float64Array;
-  private readonly created: InstantColumn;
-  private readonly updated: InstantColumn;
-  private readonly byEntryId: RowTable;
+  private created: InstantColumn;
+  private updated: InstantColumn;
+  private byEntryId: RowTable;
 
   constructor(expected: { subjects?: number; entries?: number } = {}) {
     const subjects = Math.max(0, Math.floor(expected.subjects ?? 0));
     const entries = Math.max(0, Math.floor(expected.entries ?? 0));
     // Sized up front from the store's counts: growing by doubling would leave up to half unused.
     this.subjectIds = new IdColumn('sub_', subjects);
-    this.keys = new Array(subjects);
-    this.codes = new Array(subjects);
-    this.masks = new Array(subjects);
-    this.names = new Array(subjects);
-    this.normNames = new Array(subjects);
-    this.legalReps = new Array(subjects);
-    this.legalRepKeys = new Array(subjects);
+    this.keys = new TextColumn(subjects);
+    this.codeKinds = new Uint8Array(subjects);
+    this.masks = new TextColumn(subjects);
+    this.names = new TextColumn(subjects);
+    this.normNames = new TextColumn(subjects);
+    this.legalReps = new TextColumn(subjects);
+    this.legalRepKeys = new TextColumn(subjects);
     this.entryIds = new IdColumn('ent_', entries);
-    this.bases = new Array(entries);
-    this.reasons = new Array(entries);
+    this.bases = new TextColumn(entries);
+    this.reasons = new TextColumn(entries);
     this.created = new InstantColumn(entries);
     this.updated = new InstantColumn(entries);
     this.byKey = new RowTable(subjects);
@@ -165,6 +170,149 @@ export class ListIndex {
     return index;
   }
 
+  /**
+   * Hands every column to `out` by reference (no copy): the index must not change until the
+   * caller is done with them.
+   */
+  saveTo(out: ColumnSink): void {
+    const n = this.subjectCount;
+    const m = this.entryCountValue;
+    out.number('seq', this.appliedSeq);
+    out.number('subjects', n);
+    out.number('entries', m);
+    this.pool.saveTo(out, 'pool');
+    this.subjectIds.saveTo(out, 'subjectIds', n);
+    this.keys.saveTo(out, 'keys', n);
+    out.typed('types', this.types.subarray(0, n));
+    out.typed('codeKinds', this.codeKinds.subarray(0, n));
+    const others = [...this.otherCodes];
+    out.typed(
+      'otherCodes.rows',
+      Int32Array.from(others, ([row]) => row),
+    );
+    out.strings(
+      'otherCodes.values',
+      others.map(([, code]) => code),
+      others.length,
+    );
+    this.masks.saveTo(out, 'masks', n);
+    this.names.saveTo(out, 'names', n);
+    this.normNames.saveTo(out, 'normNames', n);
+    this.legalReps.saveTo(out, 'legalReps', n);
+    this.legalRepKeys.saveTo(out, 'legalRepKeys', n);
+    out.typed('divisions', this.divisions.subarray(0, n));
+    out.typed('subjectSeqs', this.subjectSeqs.subarray(0, n));
+    out.typed('firstEntry', this.firstEntry.subarray(0, n));
+    this.byKey.saveTo(out, 'byKey');
+    this.bySubjectId.saveTo(out, 'bySubjectId');
+    this.entryIds.saveTo(out, 'entryIds', m);
+    out.typed('entrySubject', this.entrySubject.subarray(0, m));
+    out.typed('nextEntry', this.nextEntry.subarray(0, m));
+    out.typed('pooled', this.pooled.subarray(0, m * POOLED));
+    this.bases.saveTo(out, 'bases', m);
+    this.reasons.saveTo(out, 'reasons', m);
+    out.typed('entrySeqs', this.entrySeqs.subarray(0, m));
+    this.created.saveTo(out, 'created', m);
+    this.updated.saveTo(out, 'updated', m);
+    this.byEntryId.saveTo(out, 'byEntryId');
+  }
+
+  /**
+   * The index saveTo wrote, with space for `room` more subjects and entries before any column is
+   * reallocated; throws SnapshotError when a column is missing or inconsistent.
+   */
+  static loadFrom(src: ColumnSource, room = 0): ListIndex {
+    const n = src.number('subjects');
+    const m = src.number('entries');
+    const seq = src.number('seq');
+    if (
+      !Number.isSafeInteger(n) ||
+      !Number.isSafeInteger(m) ||
+      !Number.isSafeInteger(seq) ||
+      n < 0 ||
+      m < 0
+    ) {
+      throw new SnapshotError('bad index counts');
+    }
+    const index = new ListIndex();
+    index.appliedSeq = seq;
+    index.subjectCount = n;
+    index.entryCountValue = m;
+    index.pool = StringPool.loadFrom(src, 'pool');
+    index.subjectIds = IdColumn.loadFrom(src, 'subjectIds', 'sub_', n, room);
+    index.keys = TextColumn.loadFrom(src, 'keys', n, room);
+    index.types = src.typed('types', Uint8Array, n, room);
+    index.codeKinds = src.typed('codeKinds', Uint8Array, n, room);
+    const otherRows = src.typed('otherCodes.rows', Int32Array);
+    const otherValues = src.strings('otherCodes.values', otherRows.length);
+    for (let i = 0; i < otherRows.length; i++) {
+      const row = otherRows[i] as number;
+      const code = otherValues[i];
+      if (row < 0 || row >= n || typeof code !== 'string' || index.codeKinds[row] !== CODE_OTHER) {
+        throw new SnapshotError('bad code');
+      }
+      index.otherCodes.set(row, code);
+    }
+    index.masks = TextColumn.loadFrom(src, 'masks', n, room);
+    index.names = TextColumn.loadFrom(src, 'names', n, room);
+    index.normNames = TextColumn.loadFrom(src, 'normNames', n, room);
+    index.legalReps = TextColumn.loadFrom(src, 'legalReps', n, room);
+    index.legalRepKeys = TextColumn.loadFrom(src, 'legalRepKeys', n, room);
+    index.divisions = src.typed('divisions', Uint32Array, n, room);
+    index.subjectSeqs = src.typed('subjectSeqs', Float64Array, n, room);
+    index.firstEntry = src.typed('firstEntry', Int32Array, n, room);
+    index.byKey = RowTable.loadFrom(src, 'byKey', n);
+    index.bySubjectId = RowTable.loadFrom(src, 'bySubjectId', n);
+    index.entryIds = IdColumn.loadFrom(src, 'entryIds', 'ent_', m, room);
+    index.entrySubject = src.typed('entrySubject', Int32Array, m, room);
+    index.nextEntry = src.typed('nextEntry', Int32Array, m, room);
+    index.pooled = src.typed('pooled', Uint32Array, m * POOLED, room * POOLED);
+    index.bases = TextColumn.loadFrom(src, 'bases', m, room);
+    index.reasons = TextColumn.loadFrom(src, 'reasons', m, room);
+    index.entrySeqs = src.typed('entrySeqs', Float64Array, m, room);
+    index.created = InstantColumn.loadFrom(src, 'created', m, room);
+    index.updated = InstantColumn.loadFrom(src, 'updated', m, room);
+    index.byEntryId = RowTable.loadFrom(src, 'byEntryId', m);
+    index.checkLinks();
+    return index;
+  }
+
+  /** Row numbers stored in the columns point inside the index, so no read can go astray. */
+  private checkLinks(): void {
+    const n = this.subjectCount;
+    const m = this.entryCountValue;
+    const poolSize = this.pool.size;
+    for (let row = 0; row < n; row++) {
+      const first = this.firstEntry[row] as number;
+      if (
+        first < 0 ||
+        first > m ||
+        (this.types[row] as number) > 1 ||
+        (this.divisions[row] as number) > poolSize
+      ) {
+        throw new SnapshotError('bad subject row');
+      }
+    }
+    for (let e = 0; e < m; e++) {
+      const subject = this.entrySubject[e] as number;
+      const next = this.nextEntry[e] as number;
+      if (
+        subject < 0 ||
+        subject >= n ||
+        next < 0 ||
+        next > m ||
+        this.bases.lengthOf(e) < 0 ||
+        this.reasons.lengthOf(e) < 0
+      ) {
+        throw new SnapshotError('bad entry row');
+      }
+    }
+    for (let i = 0; i < m * POOLED; i++) {
+      const v = this.pooled[i] as number;
+      if (v < DATE_BIT && v > poolSize) throw new SnapshotError('bad pooled value');
+    }
+  }
+
   /** The change-log sequence the index reflects. */
   get seq(): number {
     return this.appliedSeq;
@@ -196,7 +344,7 @@ export class ListIndex {
 
   /** Row of the subject with this key, or -1. */
   rowOfKey(key: string): number {
-    return this.byKey.find(hashString(key), (row) => this.keys[row] === key);
+    return this.byKey.find(hashString(key), (row) => this.keys.equals(row, key));
   }
 
   /** Row of the subject with this id, or -1. */
@@ -209,7 +357,7 @@ export class ListIndex {
   }
 
   keyAt(row: number): string {
-    return this.keys[row] as string;
+    return this.keys.get(row) as string;
   }
 
   idAt(row: number): string {
@@ -217,11 +365,11 @@ export class ListIndex {
   }
 
   nameAt(row: number): string {
-    return this.names[row] as string;
+    return this.names.get(row) as string;
   }
 
   normNameAt(row: number): string {
-    return this.normNames[row] as string;
+    return this.normNames.get(row) ?? (this.names.get(row) as string);
   }
 
   typeAt(row: number): SubjectType {
@@ -229,20 +377,28 @@ export class ListIndex {
   }
 
   codeAt(row: number): string | null {
-    return this.codes[row] ?? null;
+    const kind = this.codeKinds[row];
+    return kind === CODE_KEY
+      ? this.keyAt(row)
+      : kind === CODE_OTHER
+        ? (this.otherCodes.get(row) ?? null)
+        : null;
   }
 
   subjectAt(row: number): Subject {
+    const key = this.keyAt(row);
+    const name = this.nameAt(row);
+    const kind = this.codeKinds[row];
     return {
       id: this.subjectIds.get(row),
       type: this.typeAt(row),
-      key: this.keys[row] as string,
-      code: this.codes[row] ?? null,
-      idMasked: this.masks[row] ?? null,
-      name: this.names[row] as string,
-      normName: this.normNames[row] as string,
-      legalRep: this.legalReps[row] ?? null,
-      legalRepKey: this.legalRepKeys[row] ?? null,
+      key,
+      code: kind === CODE_KEY ? key : kind === CODE_OTHER ? (this.otherCodes.get(row) ?? null) : null,
+      idMasked: this.masks.get(row),
+      name,
+      normName: this.normNames.get(row) ?? name,
+      legalRep: this.legalReps.get(row),
+      legalRepKey: this.legalRepKeys.get(row),
       division: this.pool.value(this.divisions[row] as number),
       seq: this.subjectSeqs[row] as number,
     };
@@ -348,22 +504,26 @@ export class ListIndex {
       this.firstEntry = ensureLength(this.firstEntry, row + 1);
     } else {
       if (subject.seq <= (this.subjectSeqs[row] as number)) return null;
-      const oldKey = this.keys[row] as string;
-      if (oldKey !== subject.key) {
-        this.byKey.remove(row, hashString(oldKey));
+      if (!this.keys.equals(row, subject.key)) {
+        this.byKey.remove(row, hashString(this.keyAt(row)));
         this.byKey.insert(row, hashString(subject.key));
       }
-      renamed = this.names[row] !== subject.name || this.normNames[row] !== subject.normName;
+      renamed = !this.names.equals(row, subject.name) || this.normNameAt(row) !== subject.normName;
     }
-    this.keys[row] = subject.key;
+    this.codeKinds = ensureLength(this.codeKinds, row + 1);
+    this.keys.set(row, subject.key);
     this.types[row] = subject.type === 'person' ? 1 : 0;
-    // The code of an organization is its key: share the string.
-    this.codes[row] = subject.code === subject.key ? subject.key : subject.code;
-    this.masks[row] = subject.idMasked;
-    this.names[row] = subject.name;
-    this.normNames[row] = subject.normName === subject.name ? subject.name : subject.normName;
-    this.legalReps[row] = this.people.intern(subject.legalRep);
-    this.legalRepKeys[row] = subject.legalRepKey;
+    // The code of an organization is its key: not stored twice.
+    if (subject.code === null) this.codeKinds[row] = CODE_NONE;
+    else if (subject.code === subject.key) this.codeKinds[row] = CODE_KEY;
+    else this.codeKinds[row] = CODE_OTHER;
+    if (subject.code !== null && subject.code !== subject.key) this.otherCodes.set(row, subject.code);
+    else this.otherCodes.delete(row);
+    this.masks.set(row, subject.idMasked);
+    this.names.set(row, subject.name);
+    this.normNames.set(row, subject.normName === subject.name ? null : subject.normName);
+    this.legalReps.set(row, subject.legalRep);
+    this.legalRepKeys.set(row, subject.legalRepKey);
     this.divisions[row] = this.pool.id(subject.division);
     this.subjectSeqs[row] = subject.seq;
     return { row, renamed };
@@ -409,8 +569,8 @@ export class ListIndex {
     this.pooled[at + F_DECIDED] = this.dateId(entry.decidedOn);
     this.pooled[at + F_PUBLISHED] = this.dateId(entry.publishedOn);
     this.pooled[at + F_VALID] = this.dateId(entry.validUntil);
-    this.bases[row] = this.basisTexts.intern(entry.basis);
-    this.reasons[row] = this.reasonTexts.intern(entry.reason);
+    this.bases.set(row, entry.basis);
+    this.reasons.set(row, entry.reason);
     this.entrySeqs[row] = entry.seq;
     this.created.set(row, entry.createdAt);
     this.updated.set(row, entry.updatedAt);
@@ -455,8 +615,8 @@ export class ListIndex {
       kind: field(F_KIND) as ListKind,
       designator: field(F_DESIGNATOR) as string,
       department: field(F_DEPARTMENT) as string,
-      basis: this.bases[row] as string,
-      reason: this.reasons[row] as string,
+      basis: this.bases.get(row) as string,
+      reason: this.reasons.get(row) as string,
       decidedOn: field(F_DECIDED) as string,
       publishedOn: field(F_PUBLISHED),
       validUntil: field(F_VALID),

@@ -8,17 +8,45 @@ import {
   ListIndex,
   type LoadOptions,
 } from './list-index.ts';
-import { NameIndex } from './name-index.ts';
+import { type NameHit, NameIndex, type SearchOptions } from './name-index.ts';
 
 /**
  * The list index and the name index over it, kept in step: every batch of changes applied to the
  * list index re-indexes the names of the subjects it added or renamed.
+ *
+ * The name index may still be under construction (a start from a scan builds it in the
+ * background): key lookups through `list` work at once, `search` waits for the names, and the
+ * rows renamed meanwhile are re-indexed as soon as the build ends.
  */
 export class LiveIndex {
+  private nameIndex: NameIndex | null = null;
+  private readonly namesBuilt: Promise<NameIndex>;
+  /** Rows added or renamed while the name index was being built. */
+  private pendingRenamed: Set<number> | null = null;
+  /** Set while someone reads the index's columns without copying them (a snapshot being written). */
+  private hold: Promise<void> | null = null;
+  private changeCount = 0;
+
   private constructor(
     readonly list: ListIndex,
-    readonly names: NameIndex,
-  ) {}
+    names: NameIndex | ((list: ListIndex) => Promise<NameIndex>),
+  ) {
+    if (names instanceof NameIndex) {
+      this.nameIndex = names;
+      this.namesBuilt = Promise.resolve(names);
+    } else {
+      this.pendingRenamed = new Set();
+      this.namesBuilt = names(list).then((built) => {
+        const renamed = this.pendingRenamed ?? new Set<number>();
+        this.pendingRenamed = null;
+        if (renamed.size > 0) built.update(renamed);
+        this.nameIndex = built;
+        return built;
+      });
+      // A failed build surfaces in search() and whenNamesReady(), not as an unhandled rejection.
+      this.namesBuilt.catch(() => {});
+    }
+  }
 
   static async load(
     store: IndexSource,
@@ -29,22 +57,79 @@ export class LiveIndex {
     return new LiveIndex(list, names);
   }
 
+  /**
+   * A live index over a list index and its name index, or a function that builds the name
+   * index (then key lookups serve at once and searches wait for the build).
+   */
+  static from(list: ListIndex, names: NameIndex | ((list: ListIndex) => Promise<NameIndex>)): LiveIndex {
+    return new LiveIndex(list, names);
+  }
+
   get seq(): number {
     return this.list.seq;
   }
 
+  /** Whether name search answers without waiting. */
+  get namesReady(): boolean {
+    return this.nameIndex !== null;
+  }
+
+  /** The name index; throws while it is still being built (see namesReady, whenNamesReady). */
+  get names(): NameIndex {
+    if (this.nameIndex === null) {
+      throw new Error('the name index is still being built: use search() or whenNamesReady()');
+    }
+    return this.nameIndex;
+  }
+
+  /** Resolves with the name index once it is built (rejects if the build failed). */
+  whenNamesReady(): Promise<NameIndex> {
+    return this.namesBuilt;
+  }
+
+  /** Name search; waits for the name index when it is still being built. */
+  async search(query: string, opts: SearchOptions = {}): Promise<NameHit[]> {
+    const names = this.nameIndex ?? (await this.namesBuilt);
+    return names.search(query, opts);
+  }
+
+  /** Counts every batch of changes applied, so a reader of the columns can tell that they moved. */
+  get changes(): number {
+    return this.changeCount;
+  }
+
+  /**
+   * Runs `fn` while catch-ups wait, for readers of the columns that must see them unchanged
+   * (writing a snapshot). applyChanges is synchronous and cannot wait: `changes` tells the reader
+   * whether one ran meanwhile.
+   */
+  async holdChanges<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.hold) await this.hold;
+    let release!: () => void;
+    this.hold = new Promise((resolve) => {
+      release = resolve;
+    });
+    try {
+      return await fn();
+    } finally {
+      this.hold = null;
+      release();
+    }
+  }
+
   applyChanges(changes: readonly Change[]): ApplyResult {
     let result: ApplyResult;
+    this.changeCount++;
     try {
       result = this.list.applyChanges(changes);
     } catch (err) {
       // The changes before the bad one are in the list index: their names must follow.
       if (err instanceof ChangeDataError || err instanceof IndexConsistencyError) {
-        if (err.partial) this.names.update(err.partial.renamed);
+        if (err.partial) this.rename(err.partial.renamed);
       }
       throw err;
     }
-    if (result.renamed.length > 0) this.names.update(result.renamed);
+    if (result.renamed.length > 0) this.rename(result.renamed);
     return result;
   }
 
@@ -57,6 +142,7 @@ export class LiveIndex {
     store: Pick<Store, 'changesSince'>,
     opts: Pick<LoadOptions, 'pageSize'> = {},
   ): Promise<ApplyResult> {
+    while (this.hold) await this.hold;
     const pageSize = opts.pageSize ?? 5000;
     const renamed = new Set<number>();
     const touched = new Set<number>();
@@ -65,7 +151,10 @@ export class LiveIndex {
       for (;;) {
         const from = this.list.seq;
         const page = await store.changesSince(from, pageSize);
+        // A snapshot may have started writing while the page was on its way.
+        while (this.hold) await this.hold;
         let result: ApplyResult;
+        this.changeCount++;
         try {
           result = this.list.applyChanges(page);
         } catch (err) {
@@ -80,8 +169,13 @@ export class LiveIndex {
         if (page.length < pageSize || this.list.seq === from) break;
       }
     } finally {
-      if (renamed.size > 0) this.names.update(renamed);
+      if (renamed.size > 0) this.rename(renamed);
     }
     return { applied, renamed: [...renamed], touched: [...touched], seq: this.list.seq };
+  }
+
+  private rename(rows: Iterable<number>): void {
+    if (this.nameIndex) this.nameIndex.update(rows);
+    else if (this.pendingRenamed) for (const row of rows) this.pendingRenamed.add(row);
   }
 }

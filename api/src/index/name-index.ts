@@ -1,10 +1,12 @@
 import { normalizeName, type SplitName, splitName } from '@credcheck/sdk/names';
 import type { SubjectType } from '../domain/model.ts';
 import { BigramIndex, bigramAt, distinctBigrams } from './bigram-index.ts';
+import { TextColumn } from './columns.ts';
 import { DeletionIndex } from './deletion-index.ts';
 import { oneEditApart } from './edit-distance.ts';
 import { RowTable } from './row-table.ts';
-import { hashRange, hashString, rangeEquals } from './string-hash.ts';
+import { type ColumnSink, type ColumnSource, SnapshotError } from './snapshot-file.ts';
+import { hashRange, hashString } from './string-hash.ts';
 
 export type NameMatch = 'exact' | 'normalized' | 'branch-of' | 'similar';
 
@@ -75,6 +77,25 @@ export const NAME_SCORES = {
   similarScale: 0.8,
 } as const;
 
+/** Bump when what saveTo writes changes meaning (not only shape). */
+const NAME_INDEX_LAYOUT = 1;
+/** Names whose normalized form and parts pin down the sdk's normalization rules. */
+const NAME_PROBES = [
+  '北京市海淀区泰昱科技有限公司',
+  '上海澄岚（集团）有限责任公司浦东分公司',
+  'ＡＢＣ（北京）建筑工程有限公司',
+  '深圳市翊衡電子科技股份有限公司',
+  '重庆 沛珂 商贸 有限公司 第一分店',
+  '中国工商银行股份有限公司杭州分行营业部',
+  '广州霁禾餐饮管理有限公司天河分公司',
+  '南京砚朔建设工程集团有限公司',
+  '个体工商户张三',
+  '(株)筠棠贸易有限公司',
+  '成都市璟岑农民专业合作社',
+  '苏州市岑昱民办学校',
+  '西安澜骁科技有限公司第二分公司',
+];
+
 /** Weighted bigram Dice below this is not reported. */
 const SIMILARITY_THRESHOLD = 0.6;
 /** One edit in a shorter key is a different name more often than a typo. */
@@ -108,14 +129,14 @@ interface Candidate {
  */
 export class NameIndex {
   private readonly types: ReadonlySet<SubjectType>;
-  /** Normalized name per row; undefined for rows not searchable. */
-  private readonly norms: Array<string | undefined> = [];
+  /** Normalized name per row; null for rows not searchable. */
+  private norms = new TextColumn();
   private baseLens = new Uint16Array(0);
   /** Length of the parent's name inside a branch's name; 0 when the row is not a branch. */
   private parentLens = new Uint16Array(0);
-  private readonly byNorm: RowTable;
-  private readonly byBase: RowTable;
-  private readonly byParent: RowTable;
+  private byNorm: RowTable;
+  private byBase: RowTable;
+  private byParent: RowTable;
   private readonly typos = new DeletionIndex(MIN_TYPO_KEY);
   private readonly bigrams = new BigramIndex({ maxStoredPostings: MAX_POSTINGS });
   private rowCount = 0;
@@ -145,6 +166,100 @@ export class NameIndex {
     return index;
   }
 
+  /**
+   * Like build, but gives the event loop a turn every few thousand rows and between the fuzzy
+   * indexes, so that a server can answer other requests meanwhile. Rows the source gains during
+   * the build are not indexed: pass them to `update` afterwards.
+   */
+  static async buildInSteps(
+    source: NameSource,
+    opts: NameIndexOptions = {},
+    pause: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve)),
+  ): Promise<NameIndex> {
+    await pause();
+    const index = new NameIndex(source, opts);
+    const size = source.size;
+    index.grow(size);
+    for (let row = 0; row < size; row++) {
+      index.indexRow(row);
+      if (row % 20_000 === 19_999) await pause();
+    }
+    index.rowCount = size;
+    await pause();
+    index.typos.build(size, (row) => (index.searchableRow(row) ? index.typoKeyOf(row) : undefined));
+    await pause();
+    index.bigrams.build(size, (row) => index.norms.get(row) ?? undefined);
+    index.rebuildCount++;
+    return index;
+  }
+
+  /**
+   * What decides how names are indexed besides the names themselves: the searchable types, the
+   * sdk's normalization (probed on names that exercise each of its rules) and this file's
+   * limits. A saved name index is only reused when this is unchanged.
+   */
+  static fingerprint(opts: NameIndexOptions = {}): string {
+    const probe = NAME_PROBES.map((name) => {
+      const split = splitName(name);
+      return `${split.normalized}|${split.base}|${split.suffix ?? ''}|${split.branch?.parent ?? ''}`;
+    });
+    return [
+      NAME_INDEX_LAYOUT,
+      [...(opts.types ?? ['org'])].sort().join(','),
+      MAX_POSTINGS,
+      MIN_TYPO_KEY,
+      MIN_BASE,
+      hashString(probe.join('\n')).toString(16),
+    ].join(';');
+  }
+
+  /** Hands the index's columns to `out` by reference: the index must not change meanwhile. */
+  saveTo(out: ColumnSink): void {
+    const rows = this.rowCount;
+    out.number('rowCount', rows);
+    out.number('searchable', this.searchable);
+    out.number('rebuilds', this.rebuildCount);
+    this.norms.saveTo(out, 'norms', rows);
+    out.typed('baseLens', this.baseLens.subarray(0, rows));
+    out.typed('parentLens', this.parentLens.subarray(0, rows));
+    this.byNorm.saveTo(out, 'byNorm');
+    this.byBase.saveTo(out, 'byBase');
+    this.byParent.saveTo(out, 'byParent');
+    this.typos.saveTo(out, 'typos');
+    this.bigrams.saveTo(out, 'bigrams');
+  }
+
+  /** A name index over `source` as saveTo wrote it; its rows must be the source's rows then. */
+  static loadFrom(source: NameSource, src: ColumnSource, opts: NameIndexOptions = {}): NameIndex {
+    const rows = src.number('rowCount');
+    if (!Number.isSafeInteger(rows) || rows < 0 || rows > source.size) {
+      throw new SnapshotError('name index rows do not match the list');
+    }
+    const index = new NameIndex(source, opts);
+    index.norms = TextColumn.loadFrom(src, 'norms', rows);
+    let searchable = 0;
+    for (let row = 0; row < rows; row++) if (index.searchableRow(row)) searchable++;
+    if (searchable !== src.number('searchable')) throw new SnapshotError('name index count mismatch');
+    index.searchable = searchable;
+    index.rowCount = rows;
+    index.rebuildCount = src.number('rebuilds');
+    index.grow(source.size);
+    index.baseLens.set(src.typed('baseLens', Uint16Array, rows));
+    index.parentLens.set(src.typed('parentLens', Uint16Array, rows));
+    for (let row = 0; row < rows; row++) {
+      const len = Math.max(0, index.norms.lengthOf(row));
+      if ((index.baseLens[row] as number) > len || (index.parentLens[row] as number) > len) {
+        throw new SnapshotError('name index lengths do not fit the names');
+      }
+    }
+    index.byNorm = RowTable.loadFrom(src, 'byNorm', rows);
+    index.byBase = RowTable.loadFrom(src, 'byBase', rows);
+    index.byParent = RowTable.loadFrom(src, 'byParent', rows);
+    index.typos.loadFrom(src, 'typos', rows);
+    index.bigrams.loadFrom(src, 'bigrams', rows);
+    return index;
+  }
+
   /** Searchable names. */
   get size(): number {
     return this.searchable;
@@ -163,14 +278,14 @@ export class NameIndex {
     // A large batch (an import) is cheaper folded into one rebuild than fed through the overlays.
     const bulk = list.length > Math.max(2000, this.searchable / 20);
     for (const row of list) {
-      const before = this.norms[row];
-      if (before !== undefined) {
+      const before = this.norms.get(row);
+      if (before !== null) {
         if (this.types.has(this.source.typeAt(row)) && normalizedOf(this.source, row) === before) continue;
         this.unindexRow(row, before);
       }
       if (this.indexRow(row) && !bulk) {
         this.typos.add(row, this.typoKeyOf(row));
-        this.bigrams.add(row, this.norms[row] as string);
+        this.bigrams.add(row, this.norms.get(row) as string);
       }
     }
     // The overlays are Maps of arrays (slower, bigger): fold them into the packed arrays once they
@@ -251,7 +366,7 @@ export class NameIndex {
     this.typos.candidates(key, rows);
     const suffix = split.branch === null ? (split.suffix ?? '') : null;
     for (const row of rows) {
-      if (this.norms[row] === undefined) continue;
+      if (!this.searchableRow(row)) continue;
       const rowKey = this.typoKeyOf(row);
       if (!oneEditApart(key, rowKey)) continue;
       const rowIsBranch = (this.parentLens[row] as number) > 0;
@@ -311,8 +426,8 @@ export class NameIndex {
 
     const counted = new Uint8Array(n);
     for (const row of candidates) {
-      const norm = this.norms[row];
-      if (norm === undefined) continue;
+      const norm = this.norms.get(row);
+      if (norm === null) continue;
       counted.fill(0);
       let common = 0;
       for (let j = 0; j + 1 < norm.length; j++) {
@@ -330,7 +445,7 @@ export class NameIndex {
   }
 
   private rowsWithNorm(norm: string, out: number[]): void {
-    this.byNorm.collect(hashString(norm), (row) => this.norms[row] === norm, out);
+    this.byNorm.collect(hashString(norm), (row) => this.norms.equals(row, norm), out);
   }
 
   private rowsWithBase(base: string, out: number[]): void {
@@ -338,30 +453,30 @@ export class NameIndex {
       hashString(base),
       (row) =>
         (this.parentLens[row] as number) === 0 &&
-        rangeEquals(this.norms[row] as string, 0, this.baseLens[row] as number, base),
+        (this.baseLens[row] as number) === base.length &&
+        this.norms.includesAt(row, 0, base),
       out,
     );
   }
 
   private parentEquals(row: number, parent: string): boolean {
     const len = this.parentLens[row] as number;
-    return len > 0 && rangeEquals(this.norms[row] as string, 0, len, parent);
+    return len > 0 && len === parent.length && this.norms.includesAt(row, 0, parent);
   }
 
   /** Indexes one row in the hash tables; false when it is not searchable. */
   private indexRow(row: number): boolean {
     if (!this.types.has(this.source.typeAt(row))) {
-      this.norms[row] = undefined;
+      this.norms.set(row, null);
       return false;
     }
     const split = splitName(this.source.nameAt(row));
     const norm = split.normalized;
     if (norm.length === 0 || norm.length > 0xffff) {
-      this.norms[row] = undefined;
+      this.norms.set(row, null);
       return false;
     }
-    const stored = this.source.normNameAt?.(row);
-    this.norms[row] = stored === norm ? stored : norm;
+    this.norms.set(row, norm);
     this.byNorm.insert(row, hashString(norm));
     if (split.branch === null) {
       this.parentLens[row] = 0;
@@ -382,32 +497,34 @@ export class NameIndex {
     if (parentLen > 0) this.byParent.remove(row, hashRange(norm, 0, parentLen));
     else if ((this.baseLens[row] as number) >= MIN_BASE)
       this.byBase.remove(row, hashRange(norm, 0, this.baseLens[row] as number));
-    this.norms[row] = undefined;
+    this.norms.set(row, null);
     this.searchable--;
     // Its variants and bigrams stay in the fuzzy indexes until the next rebuild; they are checked
     // against the current name before use.
   }
 
   private rebuildFuzzy(): void {
-    this.typos.build(this.rowCount, (row) =>
-      this.norms[row] === undefined ? undefined : this.typoKeyOf(row),
-    );
-    this.bigrams.build(this.rowCount, (row) => this.norms[row]);
+    this.typos.build(this.rowCount, (row) => (this.searchableRow(row) ? this.typoKeyOf(row) : undefined));
+    this.bigrams.build(this.rowCount, (row) => this.norms.get(row) ?? undefined);
     this.rebuildCount++;
   }
 
   /** What a typo is looked for in: the base name, or the whole name of a branch. */
   private typoKeyOf(row: number): string {
-    const norm = this.norms[row] as string;
+    const norm = this.norms.get(row) as string;
     return (this.parentLens[row] as number) > 0 ? norm : norm.slice(0, this.baseLens[row] as number);
   }
 
   private suffixOf(row: number): string {
-    return (this.norms[row] as string).slice(this.baseLens[row] as number);
+    return (this.norms.get(row) as string).slice(this.baseLens[row] as number);
   }
 
   private lengthGap(row: number, q: string): number {
-    return Math.abs((this.norms[row] as string).length - q.length);
+    return Math.abs(this.norms.lengthOf(row) - q.length);
+  }
+
+  private searchableRow(row: number): boolean {
+    return this.norms.lengthOf(row) >= 0;
   }
 
   private grow(size: number): void {

@@ -1,3 +1,5 @@
+import { type ColumnSink, type ColumnSource, SnapshotError } from './snapshot-file.ts';
+
 const EMPTY = 0;
 const TOMBSTONE = -1;
 const MAX_LOAD = 0.75;
@@ -79,6 +81,41 @@ export class RowTable {
       if (slot > 0 && this.hashes[i] === hash && matches(slot - 1)) out.push(slot - 1);
       i = (i + 1) & this.mask;
     }
+  }
+
+  saveTo(out: ColumnSink, name: string): void {
+    out.typed(`${name}.slots`, this.slots);
+    out.typed(`${name}.hashes`, this.hashes);
+    out.number(`${name}.used`, this.used);
+    out.number(`${name}.live`, this.live);
+  }
+
+  /** A table as saved; `rows` bounds the row numbers it may hold. */
+  static loadFrom(src: ColumnSource, name: string, rows: number): RowTable {
+    const slots = src.typed(`${name}.slots`, Int32Array);
+    const hashes = src.typed(`${name}.hashes`, Uint32Array, slots.length);
+    const used = src.number(`${name}.used`);
+    const live = src.number(`${name}.live`);
+    const capacity = slots.length;
+    if (capacity < 16 || (capacity & (capacity - 1)) !== 0 || !(live <= used && used < capacity)) {
+      throw new SnapshotError(`${name}: not a row table`);
+    }
+    let filled = 0;
+    let occupied = 0;
+    for (let i = 0; i < capacity; i++) {
+      const slot = slots[i] as number;
+      if (slot > rows || slot < TOMBSTONE) throw new SnapshotError(`${name}: row out of range`);
+      if (slot > 0) filled++;
+      if (slot !== EMPTY) occupied++;
+    }
+    if (filled !== live || occupied !== used) throw new SnapshotError(`${name}: counts do not match`);
+    const table = new RowTable();
+    table.slots = slots;
+    table.hashes = hashes;
+    table.mask = capacity - 1;
+    table.used = used;
+    table.live = live;
+    return table;
   }
 
   private resize(capacity: number): void {

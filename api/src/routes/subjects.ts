@@ -1,10 +1,16 @@
-import { classifyCode, cleanCode, validateResidentId, validateUSCC } from '@credcheck/sdk/identifiers';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { personKey } from '../domain/person-key.ts';
+import { ANONYMOUS, can } from '../auth/roles.ts';
 import type { AppEnv } from '../http/env.ts';
 import { problem } from '../http/problem.ts';
-import { ProblemSchema, SubjectLookupSchema } from '../http/schemas.ts';
-import { lookupView } from '../views/subject.ts';
+import {
+  BatchLookupRequestSchema,
+  BatchLookupResponseSchema,
+  MAX_BATCH_CODES,
+  ProblemSchema,
+  SubjectLookupSchema,
+} from '../http/schemas.ts';
+import { type LookupContext, lookupCode } from '../lookup/lookup.ts';
+import type { Visibility } from '../views/subject.ts';
 
 const problemContent = { 'application/problem+json': { schema: ProblemSchema } };
 
@@ -14,7 +20,7 @@ const getSubject = createRoute({
   tags: ['Lookups'],
   summary: 'Look up a subject by USCC or resident ID number',
   description:
-    'Returns every list entry of the subject with its status at today’s date. Persons’ ID numbers and names are masked. A code whose check character fails is answered when it is on a list (with a warning) and rejected otherwise.',
+    'Returns every list entry of the subject with its status at today’s date. Persons’ ID numbers and names are masked (staff roles see the staff mask). A code whose check character fails is answered when it is on a list (with a warning) and rejected otherwise.',
   request: {
     params: z.object({
       code: z.string().min(1).max(64).openapi({
@@ -38,68 +44,97 @@ const getSubject = createRoute({
   },
 });
 
+const batchLookup = createRoute({
+  method: 'post',
+  path: '/v1/subjects/batch',
+  tags: ['Lookups'],
+  summary: `Look up to ${MAX_BATCH_CODES.toLocaleString('en')} codes at once`,
+  description:
+    'One item per code, in request order: found (with entries), not-found (clean) or invalid (with the failing check). All items are answered on the same data version.',
+  request: {
+    body: { required: true, content: { 'application/json': { schema: BatchLookupRequestSchema } } },
+  },
+  responses: {
+    200: {
+      description: 'One item per code',
+      content: { 'application/json': { schema: BatchLookupResponseSchema } },
+    },
+    400: { description: 'Not a list of at most 10,000 strings', content: problemContent },
+    413: { description: 'Body too large', content: problemContent },
+  },
+});
+
 export function subjectRoutes() {
   const app = new OpenAPIHono<AppEnv>();
 
-  app.openapi(getSubject, async (c) => {
-    const { store, clock, catalog, secrets } = c.var.deps;
-    const cleaned = cleanCode(c.req.valid('param').code);
-    const kind = classifyCode(cleaned);
-    if (kind !== 'uscc' && kind !== 'resident-id') {
+  app.openapi(getSubject, (c) => {
+    const ctx = lookupContext(c.var.deps, visibilityOf(c.var.principal));
+    const found = lookupCode(ctx, c.req.valid('param').code);
+    if (found.result === 'invalid') {
       return problem(c, 'invalid-code', {
-        detail: 'Expected an 18-character Unified Social Credit Code or a resident ID number.',
-        detailZh: '请输入18位统一社会信用代码或公民身份号码。',
-        extra: { code: cleaned },
+        detail:
+          found.failure.check === 'length' || found.failure.check === 'charset'
+            ? found.failure.message
+            : `${found.failure.message} It is on no list.`,
+        detailZh:
+          found.failure.check === 'length' || found.failure.check === 'charset'
+            ? found.failure.messageZh
+            : `${found.failure.messageZh}该代码不在任何名单中。`,
+        extra: { code: found.code ?? undefined, failure: found.failure },
       }) as never;
     }
-    const check = kind === 'uscc' ? validateUSCC(cleaned) : validateResidentId(cleaned);
-    const key = kind === 'uscc' ? check.normalized : personKey(secrets.idHmacKey, check.normalized);
-    const [subject, dataVersion] = await Promise.all([store.findSubjectByKey(key), store.currentSeq()]);
-
-    if (
-      !check.valid &&
-      (!subject || check.failure?.check === 'length' || check.failure?.check === 'charset')
-    ) {
-      return problem(c, 'invalid-code', {
-        detail: `${check.failure?.message ?? 'Invalid code.'} It is on no list.`,
-        detailZh: `${check.failure?.messageZh ?? '代码无效。'}该代码不在任何名单中。`,
-        extra: { code: kind === 'uscc' ? check.normalized : undefined, failure: check.failure },
-      }) as never;
-    }
-    if (!subject) {
+    if (found.result === 'not-found') {
       return problem(c, 'subject-not-found', {
         detail: 'This subject is on no red or black list.',
         detailZh: '该主体不在任何红名单或黑名单中。',
-        extra: { subjectStatus: 'clean', dataVersion, asOf: clock.today() },
+        extra: { code: found.code, subjectStatus: 'clean', dataVersion: ctx.index.seq, asOf: ctx.today },
       }) as never;
     }
-
-    const entries = await store.listEntries(subject.id);
-    const today = clock.today();
-    const etag = `W/"${subject.id}-${Math.max(subject.seq, ...entries.map((e) => e.seq))}-${today}"`;
+    const etag = `W/"${found.view.subject.id}-${found.etagSeq}-${ctx.today}-${ctx.visibility}"`;
     c.header('ETag', etag);
     c.header('Cache-Control', 'no-cache');
     if (c.req.header('if-none-match') === etag) return c.body(null, 304) as never;
+    return c.json(found.view, 200);
+  });
 
-    const warnings = check.valid
-      ? check.warnings
-      : [
-          `${check.failure?.message} This code is listed as it was published by the designator; confirm it against the registration record.`,
-          ...check.warnings,
-        ];
-    return c.json(
-      lookupView({
-        subject,
-        entries,
-        today,
-        dataVersion,
-        catalog: catalog(),
-        visibility: 'public',
-        warnings,
-      }),
-      200,
-    );
+  app.openapi(batchLookup, (c) => {
+    const started = performance.now();
+    const ctx = lookupContext(c.var.deps, visibilityOf(c.var.principal));
+    const { codes } = c.req.valid('json');
+    const counts = { found: 0, notFound: 0, invalid: 0 };
+    const items = codes.map((code, index) => {
+      const r = lookupCode(ctx, code);
+      if (r.result === 'found') {
+        counts.found++;
+        const { subject, entries, warnings, status, match } = r.view;
+        return { index, code: r.code, result: r.result, match, status, subject, entries, warnings };
+      }
+      if (r.result === 'not-found') {
+        counts.notFound++;
+        return { index, code: r.code, result: r.result, status: r.status, warnings: r.warnings };
+      }
+      counts.invalid++;
+      return { index, code: r.code, result: r.result, status: r.status, failure: r.failure };
+    });
+    const body = JSON.stringify({ dataVersion: ctx.index.seq, asOf: ctx.today, counts, items });
+    // Integrators size their batches by this: lookup and serialization, without the network.
+    c.header('Server-Timing', `app;dur=${(performance.now() - started).toFixed(1)}`);
+    return c.body(body, 200, { 'content-type': 'application/json' }) as never;
   });
 
   return app;
+}
+
+export function visibilityOf(principal: AppEnv['Variables']['principal'] | undefined): Visibility {
+  return can(principal ?? ANONYMOUS, 'see-staff-mask') ? 'staff' : 'public';
+}
+
+function lookupContext(deps: AppEnv['Variables']['deps'], visibility: Visibility): LookupContext {
+  return {
+    index: deps.index.list,
+    idHmacKey: deps.secrets.idHmacKey,
+    today: deps.clock.today(),
+    catalog: deps.catalog(),
+    visibility,
+  };
 }

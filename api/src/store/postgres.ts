@@ -4,6 +4,19 @@ import type { Catalog } from '../domain/catalog.ts';
 import type { ImportRecord, ImportSummary } from '../domain/model.ts';
 import { nonEmptyString, nonNegativeInt, positiveInt } from './arguments.ts';
 import { catalogChangeData, validCatalog } from './catalog-change.ts';
+import {
+  API_KEY_COLUMNS,
+  type ApiKeyRow,
+  apiKeyValues,
+  DECISION_COLUMNS,
+  type DecisionRow,
+  decisionValues,
+  toApiKey,
+  toDecision,
+  validApiKey,
+  validDecision,
+  validRevocation,
+} from './keys-decisions.ts';
 import { postgresMigrations } from './migrations/postgres.ts';
 import { CopyPayload, copyIn } from './pg-copy.ts';
 import {
@@ -17,7 +30,7 @@ import {
   toEntry,
   toSubject,
 } from './rows.ts';
-import { groupEntries } from './scan.ts';
+import { scanPostgres } from './scan-postgres.ts';
 import { CHANGE_JSON_COLUMN, ENTRY_STAGE_COLUMNS, Stager, SUBJECT_STAGE_COLUMNS } from './stage.ts';
 import type { ImportOptions, Store, StoreOptions } from './types.ts';
 
@@ -219,23 +232,7 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
     },
 
     async *scan(batchSize) {
-      const size = positiveInt(batchSize, 'batchSize');
-      let after = '';
-      for (;;) {
-        const subjects = await query<SubjectRow>(
-          `SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE id > $1 ORDER BY id LIMIT $2`,
-          [after, size],
-        );
-        if (subjects.length === 0) return;
-        const last = subjects[subjects.length - 1]!.id;
-        const entries = await query<EntryRow>(
-          `SELECT ${ENTRY_COLUMNS} FROM entries WHERE subject_id > $1 AND subject_id <= $2 ORDER BY subject_id, id`,
-          [after, last],
-        );
-        yield groupEntries(subjects.map(toSubject), entries.map(toEntry));
-        if (subjects.length < size) return;
-        after = last;
-      }
+      yield* scanPostgres(connect, positiveInt(batchSize, 'batchSize'));
     },
 
     async importRecords(chunks, options) {
@@ -245,6 +242,55 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
         result: await importChunks(c, chunks, options, at, mergeEvery),
         rollback: options.dryRun === true,
       }));
+    },
+
+    async createApiKey(record) {
+      const r = validApiKey(record);
+      await query(
+        `INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        apiKeyValues(r),
+      );
+    },
+
+    async listApiKeys() {
+      const rows = await query<ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys ORDER BY created_at, id`);
+      return rows.map(toApiKey);
+    },
+
+    async findApiKeyByHash(hash) {
+      const rows = await query<ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE hash = $1`, [hash]);
+      return rows[0] ? toApiKey(rows[0]) : null;
+    },
+
+    async revokeApiKey(id, at) {
+      const when = validRevocation(id, at);
+      const rows = await query(
+        'UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING id',
+        [when, id],
+      );
+      return rows.length === 1;
+    },
+
+    async recordDecisions(records) {
+      const valid = records.map(validDecision);
+      if (valid.length === 0) return;
+      // One statement (atomic on its own), one round trip: a column array per field, unnested.
+      const columns = Array.from({ length: 11 }, () => [] as unknown[]);
+      for (const r of valid) {
+        const values = decisionValues(r);
+        for (let i = 0; i < values.length; i++) columns[i]!.push(values[i]);
+      }
+      await query(
+        `INSERT INTO decisions (${DECISION_COLUMNS})
+         SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[],
+                              $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[])`,
+        columns,
+      );
+    },
+
+    async getDecision(id) {
+      const rows = await query<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions WHERE id = $1`, [id]);
+      return rows[0] ? toDecision(rows[0]) : null;
     },
   };
   return store;

@@ -5,6 +5,19 @@ import type { Catalog } from '../domain/catalog.ts';
 import type { Change, ImportRecord, ImportSummary } from '../domain/model.ts';
 import { nonEmptyString, nonNegativeInt, positiveInt } from './arguments.ts';
 import { catalogChangeData, validCatalog } from './catalog-change.ts';
+import {
+  API_KEY_COLUMNS,
+  type ApiKeyRow,
+  apiKeyValues,
+  DECISION_COLUMNS,
+  type DecisionRow,
+  decisionValues,
+  toApiKey,
+  toDecision,
+  validApiKey,
+  validDecision,
+  validRevocation,
+} from './keys-decisions.ts';
 import { sqliteMigrations } from './migrations/sqlite.ts';
 import {
   CHANGE_COLUMNS,
@@ -17,7 +30,8 @@ import {
   toEntry,
   toSubject,
 } from './rows.ts';
-import { groupEntries } from './scan.ts';
+import { scanSqlite } from './scan-sqlite.ts';
+import { type BackgroundWriter, startBackgroundWriter } from './sqlite-writer.ts';
 import { ENTRY_STAGE_COLUMNS, Stager, SUBJECT_STAGE_COLUMNS } from './stage.ts';
 import type { ImportOptions, Store, StoreOptions } from './types.ts';
 
@@ -32,6 +46,7 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
   const db = openDatabase(file);
   const now = () => (opts.clock ? opts.clock.now() : new Date());
   let stageCounter = 0;
+  let decisionWriter: BackgroundWriter | undefined;
 
   // Statements on tables created by migrate() can only be prepared after it ran.
   const prepared = new Map<string, Database.Statement>();
@@ -63,6 +78,7 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
     },
 
     async close() {
+      await decisionWriter?.close();
       db.close();
     },
 
@@ -146,22 +162,7 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
     },
 
     async *scan(batchSize) {
-      const size = positiveInt(batchSize, 'batchSize');
-      const subjectsAfter = sql<[string, number], SubjectRow>(
-        `SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE id > ? ORDER BY id LIMIT ?`,
-      );
-      const entriesBetween = sql<[string, string], EntryRow>(
-        `SELECT ${ENTRY_COLUMNS} FROM entries WHERE subject_id > ? AND subject_id <= ? ORDER BY subject_id, id`,
-      );
-      let after = '';
-      for (;;) {
-        const subjects = subjectsAfter.all(after, size);
-        if (subjects.length === 0) return;
-        const last = subjects[subjects.length - 1]!.id;
-        yield groupEntries(subjects.map(toSubject), entriesBetween.all(after, last).map(toEntry));
-        if (subjects.length < size) return;
-        after = last;
-      }
+      yield* scanSqlite(db, positiveInt(batchSize, 'batchSize'));
     },
 
     async importRecords(chunks, options) {
@@ -175,6 +176,57 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
           `DROP TABLE IF EXISTS temp.${stage}_s; DROP TABLE IF EXISTS temp.${stage}_e; DROP TABLE IF EXISTS temp.${stage}_plan`,
         );
       }
+    },
+
+    async createApiKey(record) {
+      const r = validApiKey(record);
+      sql(`INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES (${placeholders(9)})`).run(apiKeyValues(r));
+    },
+
+    async listApiKeys() {
+      return sql<[], ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys ORDER BY created_at, id`)
+        .all()
+        .map(toApiKey);
+    },
+
+    async findApiKeyByHash(hash) {
+      const row = sql<[string], ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE hash = ?`).get(
+        hash,
+      );
+      return row ? toApiKey(row) : null;
+    },
+
+    async revokeApiKey(id, at) {
+      const when = validRevocation(id, at);
+      return (
+        sql('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(when, id)
+          .changes === 1
+      );
+    },
+
+    async recordDecisions(records) {
+      const valid = records.map(validDecision);
+      if (valid.length === 0) return;
+      const rows = valid.map(decisionValues);
+      if (file === ':memory:') {
+        const insert = sql(`INSERT INTO decisions (${DECISION_COLUMNS}) VALUES (${placeholders(11)})`);
+        db.transaction(() => {
+          for (const row of rows) insert.run(row);
+        }).immediate();
+        return;
+      }
+      decisionWriter ??= startBackgroundWriter(
+        file,
+        `INSERT INTO decisions (${DECISION_COLUMNS}) VALUES (${placeholders(11)})`,
+      );
+      await decisionWriter.write(rows);
+    },
+
+    async getDecision(id) {
+      const row = sql<[string], DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions WHERE id = ?`).get(
+        id,
+      );
+      return row ? toDecision(row) : null;
     },
   };
   return store;

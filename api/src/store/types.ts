@@ -1,4 +1,6 @@
+import type { Role } from '../auth/roles.ts';
 import type { Catalog } from '../domain/catalog.ts';
+import type { DecisionOutcome } from '../domain/decision-schema.ts';
 import type { Change, Entry, ImportRecord, ImportSummary, Subject } from '../domain/model.ts';
 
 export interface ImportOptions {
@@ -7,6 +9,47 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Called after each chunk with the number of rows written so far. */
   onProgress?: (rowsDone: number) => void;
+}
+
+/** An API key as stored: only its SHA-256 hash, never the key itself. */
+export interface ApiKeyRecord {
+  /** `key_` + 20 hex characters; safe to show and log. */
+  id: string;
+  /** SHA-256 of the key, lower-case hex. Unique. */
+  hash: string;
+  /** The key's first characters, for telling keys apart in lists (see keyHint). */
+  hint: string;
+  role: Role;
+  /** Department a designator key acts for; required for designators, null for every other role. */
+  department: string | null;
+  label: string;
+  /** Requests per second for this key; null = the server default, 0 = no limit. */
+  rateLimit: number | null;
+  /** RFC 3339 instant; stores return it as UTC with milliseconds (`…Z`). */
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** One decision made (the proof that the check was made, 应查必查), kept for audit and receipt look-up. */
+export interface DecisionRecord {
+  /** `dec_…` */
+  id: string;
+  /** RFC 3339 instant; stores return it as UTC with milliseconds (`…Z`). */
+  at: string;
+  /** The API key that asked; null for an anonymous caller. */
+  keyId: string | null;
+  scenario: string;
+  subjectId: string | null;
+  /** USCC or `p:<hmac>`, never a clear ID number (the store rejects one). */
+  subjectKey: string | null;
+  outcome: DecisionOutcome;
+  /** Change-log sequence the decision was made on. */
+  dataVersion: number;
+  catalogVersion: string;
+  /** The caller's own case or application number. */
+  reference: string | null;
+  /** Compact JWS. */
+  receipt: string;
 }
 
 /**
@@ -56,6 +99,19 @@ export interface Store {
     chunks: AsyncIterable<ImportRecord[]> | Iterable<ImportRecord[]>,
     opts: ImportOptions,
   ): Promise<ImportSummary>;
+
+  /** Rejects a malformed record (see ApiKeyRecord) and a duplicate id or hash. */
+  createApiKey(record: ApiKeyRecord): Promise<void>;
+  /** Every key, revoked ones included, oldest first. */
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** The key with this hash, revoked or not (the caller checks `revokedAt`). */
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
+  /** False when no key has this id or it is already revoked. */
+  revokeApiKey(id: string, at: string): Promise<boolean>;
+
+  /** Writes all records or none (one transaction); an id already stored fails the whole batch. */
+  recordDecisions(records: DecisionRecord[]): Promise<void>;
+  getDecision(id: string): Promise<DecisionRecord | null>;
 }
 
 /** What every store accepts besides its location. */

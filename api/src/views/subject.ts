@@ -6,8 +6,21 @@ import { entryStatusAt, isInForce, subjectStatusAt } from '../domain/status.ts';
 /** Who is asking decides how much of a person is shown (identifiers.md §3). */
 export type Visibility = 'public' | 'staff';
 
+const listTypesByCatalog = new WeakMap<Catalog, Map<string, Catalog['listTypes'][number]>>();
+
+/** A batch shows thousands of entries: list types by code, once per catalog. */
+function listTypeOf(catalog: Catalog | null, code: string) {
+  if (catalog === null) return undefined;
+  let byCode = listTypesByCatalog.get(catalog);
+  if (byCode === undefined) {
+    byCode = new Map(catalog.listTypes.map((t) => [t.code, t]));
+    listTypesByCatalog.set(catalog, byCode);
+  }
+  return byCode.get(code);
+}
+
 export function entryView(entry: Entry, today: string, catalog: Catalog | null) {
-  const lt = catalog?.listTypes.find((t) => t.code === entry.listType);
+  const lt = listTypeOf(catalog, entry.listType);
   const status = entryStatusAt(entry, today);
   return {
     id: entry.id,

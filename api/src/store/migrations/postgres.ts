@@ -82,4 +82,39 @@ CREATE INDEX entries_subject_id ON entries (subject_id);
 CREATE INDEX entries_department ON entries (department);
 `,
   },
+  {
+    version: 2,
+    name: 'api keys and decision records',
+    sql: `
+-- Keys are stored only as their SHA-256 hash; a designator key, and only it, names a department.
+CREATE TABLE api_keys (
+  id          text COLLATE "C" PRIMARY KEY,
+  hash        text NOT NULL UNIQUE,
+  hint        text NOT NULL,
+  role        text NOT NULL CHECK (role IN ('public', 'implementer', 'designator', 'admin')),
+  department  text,
+  label       text NOT NULL,
+  rate_limit  integer CHECK (rate_limit >= 0),
+  created_at  timestamptz NOT NULL,
+  revoked_at  timestamptz,
+  CHECK ((role = 'designator') = (department IS NOT NULL))
+);
+
+CREATE TABLE decisions (
+  id              text COLLATE "C" PRIMARY KEY,
+  at              timestamptz NOT NULL,
+  key_id          text,
+  scenario        text NOT NULL,
+  subject_id      text COLLATE "C",
+  subject_key     text,
+  outcome         text NOT NULL CHECK (outcome IN ('block', 'review', 'favour', 'clear')),
+  data_version    bigint NOT NULL,
+  catalog_version text NOT NULL,
+  reference       text,
+  receipt         text NOT NULL
+);
+CREATE INDEX decisions_subject_id ON decisions (subject_id);
+CREATE INDEX decisions_at ON decisions (at);
+`,
+  },
 ];

@@ -75,4 +75,39 @@ CREATE INDEX entries_subject_id ON entries (subject_id);
 CREATE INDEX entries_department ON entries (department);
 `,
   },
+  {
+    version: 2,
+    name: 'api keys and decision records',
+    sql: `
+-- Keys are stored only as their SHA-256 hash; a designator key, and only it, names a department.
+CREATE TABLE api_keys (
+  id          TEXT PRIMARY KEY,
+  hash        TEXT NOT NULL UNIQUE,
+  hint        TEXT NOT NULL,
+  role        TEXT NOT NULL CHECK (role IN ('public', 'implementer', 'designator', 'admin')),
+  department  TEXT,
+  label       TEXT NOT NULL,
+  rate_limit  INTEGER CHECK (rate_limit >= 0),
+  created_at  TEXT NOT NULL,
+  revoked_at  TEXT,
+  CHECK ((role = 'designator') = (department IS NOT NULL))
+);
+
+CREATE TABLE decisions (
+  id              TEXT PRIMARY KEY,
+  at              TEXT NOT NULL,
+  key_id          TEXT,
+  scenario        TEXT NOT NULL,
+  subject_id      TEXT,
+  subject_key     TEXT,
+  outcome         TEXT NOT NULL CHECK (outcome IN ('block', 'review', 'favour', 'clear')),
+  data_version    INTEGER NOT NULL,
+  catalog_version TEXT NOT NULL,
+  reference       TEXT,
+  receipt         TEXT NOT NULL
+);
+CREATE INDEX decisions_subject_id ON decisions (subject_id);
+CREATE INDEX decisions_at ON decisions (at);
+`,
+  },
 ];
