@@ -35,7 +35,7 @@ export function authDepsFrom(config: ServerConfig): AuthDeps {
 
 /**
  * Authentication and rate limiting for /v1, in one middleware because it sits on the hot lookup
- * path: `Authorization: Bearer <key>` becomes `c.var.principal` (no header: the public role), then
+ * path: `Authorization: Bearer <key>` becomes `c.get('principal')` (no header: the public role), then
  * one token is taken from the caller's bucket (per key; per client address without a key). A key
  * that is not in memory is also charged to the client address before the store is asked, so
  * guessing keys is limited like anonymous use.

@@ -68,7 +68,7 @@ export function catalogRoutes() {
     }) as never;
 
   app.openapi(getListTypes, (c) => {
-    const catalog = c.var.deps.catalog();
+    const catalog = c.get('deps').catalog();
     if (!catalog) return noCatalog(c);
     const { kind } = c.req.valid('query');
     c.header('Cache-Control', 'public, max-age=300');
@@ -79,7 +79,7 @@ export function catalogRoutes() {
   });
 
   app.openapi(getMeasures, (c) => {
-    const catalog = c.var.deps.catalog();
+    const catalog = c.get('deps').catalog();
     if (!catalog) return noCatalog(c);
     const q = c.req.valid('query');
     const items = catalog.measures.filter(
@@ -94,7 +94,7 @@ export function catalogRoutes() {
   });
 
   app.openapi(getScenarios, (c) => {
-    const catalog = c.var.deps.catalog();
+    const catalog = c.get('deps').catalog();
     if (!catalog) return noCatalog(c);
     c.header('Cache-Control', 'public, max-age=300');
     return c.json({ catalogVersion: catalog.version, items: catalog.scenarios }, 200);

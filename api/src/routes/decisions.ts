@@ -105,7 +105,9 @@ export function decisionRoutes() {
 
   app.openapi(decideOne, async (c) => {
     try {
-      const result = await c.var.deps.decisions.decide(c.req.valid('json'), c.var.principal ?? ANONYMOUS);
+      const result = await c
+        .get('deps')
+        .decisions.decide(c.req.valid('json'), c.get('principal') ?? ANONYMOUS);
       return c.json(result, 200);
     } catch (err) {
       if (err instanceof DecisionRequestError) return requestProblem(c, err) as never;
@@ -114,13 +116,15 @@ export function decisionRoutes() {
   });
 
   app.openapi(decideBatch, async (c) => {
-    const result = await c.var.deps.decisions.decideBatch(c.req.valid('json'), c.var.principal ?? ANONYMOUS);
+    const result = await c
+      .get('deps')
+      .decisions.decideBatch(c.req.valid('json'), c.get('principal') ?? ANONYMOUS);
     return c.json(result, 200);
   });
 
   app.openapi(getDecision, async (c) => {
-    const record = await c.var.deps.decisions.get(c.req.valid('param').id);
-    const principal = c.var.principal ?? ANONYMOUS;
+    const record = await c.get('deps').decisions.get(c.req.valid('param').id);
+    const principal = c.get('principal') ?? ANONYMOUS;
     // Another caller's decision is theirs to show, unless you audit.
     if (record === null || (principal.role !== 'admin' && record.keyId !== principal.keyId)) {
       return problem(c, 'not-found', {

@@ -20,7 +20,7 @@ const health = createRoute({
 export function healthRoutes() {
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(health, async (c) => {
-    const { store, clock } = c.var.deps;
+    const { store, clock } = c.get('deps');
     try {
       const [dataVersion, counts] = await Promise.all([store.currentSeq(), store.counts()]);
       return c.json(

@@ -37,7 +37,7 @@ const search = createRoute({
 export function searchRoutes() {
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(search, async (c) => {
-    const { index, clock } = c.var.deps;
+    const { index, clock } = c.get('deps');
     const { name, limit } = c.req.valid('query');
     // Right after a start without a snapshot the name index may still be building: wait for it.
     const names = index.namesReady ? index.names : await index.whenNamesReady();

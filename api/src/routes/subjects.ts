@@ -68,7 +68,7 @@ export function subjectRoutes() {
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(getSubject, (c) => {
-    const ctx = lookupContext(c.var.deps, visibilityOf(c.var.principal));
+    const ctx = lookupContext(c.get('deps'), visibilityOf(c.get('principal')));
     const found = lookupCode(ctx, c.req.valid('param').code);
     if (found.result === 'invalid') {
       return problem(c, 'invalid-code', {
@@ -99,7 +99,7 @@ export function subjectRoutes() {
 
   app.openapi(batchLookup, (c) => {
     const started = performance.now();
-    const ctx = lookupContext(c.var.deps, visibilityOf(c.var.principal));
+    const ctx = lookupContext(c.get('deps'), visibilityOf(c.get('principal')));
     const { codes } = c.req.valid('json');
     const counts = { found: 0, notFound: 0, invalid: 0 };
     const items = codes.map((code, index) => {

@@ -35,7 +35,7 @@ export function wellKnownRoutes() {
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(jwks, (c) => {
     c.header('Cache-Control', 'public, max-age=300');
-    return c.json(c.var.deps.decisions.jwks(), 200);
+    return c.json(c.get('deps').decisions.jwks(), 200);
   });
   return app;
 }
