@@ -5,6 +5,7 @@ import { generateResidentId, generateUSCC, usccCheckChar } from '@credcheck/sdk/
 import { maskIdStaff } from '@credcheck/sdk/mask';
 import { normalizeName } from '@credcheck/sdk/names';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom as seededRand } from '../../test/helpers/seeded-random.ts';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { fixedClock } from '../src/domain/clock.ts';
@@ -16,17 +17,6 @@ import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Store } from '../src/store/types.ts';
 
 const TODAY = '2026-11-23';
-
-function seededRand(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rand = seededRand(42);
 const blackCode = generateUSCC(rand);

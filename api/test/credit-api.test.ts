@@ -6,6 +6,7 @@ import { maskIdStaff } from '@credcheck/sdk/mask';
 import { normalizeName } from '@credcheck/sdk/names';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom as seededRand } from '../../test/helpers/seeded-random.ts';
 import { createApp } from '../src/app.ts';
 import { issueApiKey } from '../src/auth/api-key.ts';
 import { loadConfig } from '../src/config.ts';
@@ -19,17 +20,6 @@ import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Store } from '../src/store/types.ts';
 
 const TODAY = '2026-11-23';
-
-function seededRand(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rand = seededRand(7);
 const code = {

@@ -4,22 +4,12 @@ import { join } from 'node:path';
 import { generateUSCC } from '@credcheck/sdk/identifiers';
 import { normalizeName } from '@credcheck/sdk/names';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seededRandom as seeded } from '../../test/helpers/seeded-random.ts';
 import type { Change, Entry, ImportRecord, Subject } from '../src/domain/model.ts';
 import { personKey } from '../src/domain/person-key.ts';
 import { ChangeDataError, IndexConsistencyError, ListIndex } from '../src/index/index.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Store } from '../src/store/types.ts';
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TRADE = [...'澄岚翊衡沛珂霁禾砚朔筠棠璟岑昱澜骁栩琮峤溯湛嵘檀芮钧弈珩曦淞'];
 const LISTS = [

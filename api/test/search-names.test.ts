@@ -1,20 +1,10 @@
 import { generateUSCC } from '@credcheck/sdk/identifiers';
 import { normalizeName } from '@credcheck/sdk/names';
 import { describe, expect, it } from 'vitest';
+import { seededRandom as seeded } from '../../test/helpers/seeded-random.ts';
 import type { Change, Subject } from '../src/domain/model.ts';
 import { personKey } from '../src/domain/person-key.ts';
 import { ListIndex, LiveIndex, NAME_SCORES, type NameHit, NameIndex } from '../src/index/index.ts';
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rand = seeded(2026);
 let seq = 0;

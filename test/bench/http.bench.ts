@@ -21,6 +21,7 @@ import { generateDataset, ROWS_PER_SUBJECT } from '../../api/src/demo/dataset.ts
 import { loadDefaultCatalog } from '../../api/src/domain/default-catalog.ts';
 import { importRows } from '../../api/src/import/import-file.ts';
 import { openSqliteStore } from '../../api/src/store/sqlite.ts';
+import { seededRandom as seeded } from '../helpers/seeded-random.ts';
 import { hasWrk, runWrk, type WrkResult } from './http/wrk.ts';
 
 const N = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
@@ -35,17 +36,6 @@ interface Meta {
   key: string;
   listed: string[];
   names: string[];
-}
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function prepareData(dir: string): Promise<Meta> {
