@@ -367,6 +367,35 @@ describe('credit API: batch lookups, name search, decisions with receipts', () =
       expect(decodeProtectedHeader(before.receipt).kid).not.toBe(decodeProtectedHeader(after.receipt).kid);
     });
 
+    it('replays the first decision for a repeated Idempotency-Key and refuses the key for another request', async () => {
+      const send = (body: unknown, idem: string) =>
+        app.request('/v1/decisions', {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${implementerKey}`,
+            'idempotency-key': idem,
+          },
+          body: JSON.stringify(body),
+        });
+      const body = { scenario: 'gov-procurement', subject: { code: code.black }, reference: 'ZB-7' };
+      const first = await send(body, 'zb-7-check');
+      const a = await first.json();
+      expect(first.headers.get('idempotent-replayed')).toBeNull();
+      await runtime.deps.decisions.idle();
+      const again = await send(body, 'zb-7-check');
+      expect(again.status).toBe(200);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      const b = await again.json();
+      expect(b.id).toBe(a.id);
+      expect(b.receipt).toBe(a.receipt);
+      const other = await send({ ...body, reference: 'ZB-8' }, 'zb-7-check');
+      expect(other.status).toBe(422);
+      expect((await other.json()).type).toBe('/problems/idempotency-key-reused');
+      const bad = await send(body, 'has space');
+      expect(bad.status).toBe(400);
+    });
+
     it('does not punish on an entry under objection and says why', async () => {
       const d = await (
         await post('/v1/decisions', { scenario: 'gov-procurement', subject: { code: code.suspended } })

@@ -213,4 +213,20 @@ describe.each(factories)('$name store: API keys and decision records', (factory)
     await store.recordDecisions(batch);
     for (const i of [0, 250, 499]) expect(await store.getDecision(batch[i]!.id)).toEqual(batch[i]);
   });
+
+  test('keeps the first idempotent response per key and idempotency key, and only that one', async () => {
+    const first = {
+      keyId: 'key_0123456789abcdef0123',
+      idemKey: 'retry-7f3a',
+      requestHash: 'a'.repeat(64),
+      response: '{"id":"dec_1"}',
+      at: '2026-11-23T04:00:00.000Z',
+    };
+    expect(await store.getIdempotentResponse(first.keyId, first.idemKey)).toBeNull();
+    expect(await store.putIdempotentResponse(first)).toBe(true);
+    expect(await store.putIdempotentResponse({ ...first, response: '{"id":"dec_2"}' })).toBe(false);
+    expect(await store.getIdempotentResponse(first.keyId, first.idemKey)).toEqual(first);
+    // Another caller may use the same idempotency key for its own request.
+    expect(await store.putIdempotentResponse({ ...first, keyId: 'key_fedcba98765432100123' })).toBe(true);
+  });
 });

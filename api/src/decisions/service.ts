@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { Principal } from '../auth/roles.ts';
 import type { Catalog } from '../domain/catalog.ts';
@@ -7,7 +8,7 @@ import { withIdentity } from '../domain/decision-identity.ts';
 import type { LiveIndex } from '../index/live-index.ts';
 import { createReceiptSigner, type ReceiptSigner } from '../receipts/signer.ts';
 import { hasNewerKey, readSigningKeys } from '../receipts/signing-keys.ts';
-import type { DecisionRecord, Store } from '../store/types.ts';
+import type { DecisionRecord, IdempotentResponse, Store } from '../store/types.ts';
 import { subjectView } from '../views/subject.ts';
 import { newDecisionId } from './decision-id.ts';
 import { DecisionLog } from './decision-log.ts';
@@ -17,7 +18,10 @@ import { receiptPayload } from './receipt-payload.ts';
 import type { DecisionBatchRequest, DecisionRequest, DecisionResult } from './schemas.ts';
 
 export interface DecisionServiceDeps {
-  store: Pick<Store, 'recordDecisions' | 'getDecision' | 'getSetting'>;
+  store: Pick<
+    Store,
+    'recordDecisions' | 'getDecision' | 'getSetting' | 'getIdempotentResponse' | 'putIdempotentResponse'
+  >;
   index: LiveIndex;
   clock: Clock;
   catalog: () => Catalog | null;
@@ -35,8 +39,16 @@ export interface ItemError {
 }
 
 export interface DecisionService {
-  /** Decides, signs and records one request; throws DecisionRequestError for input it cannot decide on. */
-  decide(req: DecisionRequest, caller: Principal): Promise<DecisionResult>;
+  /**
+   * Decides, signs and records one request; throws DecisionRequestError for input it cannot decide
+   * on. With an idempotency key, a repeat of the same request by the same API key gets the first
+   * decision back (`replayed`) and nothing new is recorded.
+   */
+  decide(
+    req: DecisionRequest,
+    caller: Principal,
+    idempotencyKey?: string,
+  ): Promise<{ result: DecisionResult; replayed: boolean }>;
   /** Each item decided on the same data version; one bad item does not spoil the others. */
   decideBatch(
     req: DecisionBatchRequest,
@@ -124,12 +136,34 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
   }
 
   return {
-    async decide(req, caller) {
+    async decide(req, caller, idempotencyKey) {
+      const idem =
+        idempotencyKey !== undefined && caller.keyId !== null
+          ? { keyId: caller.keyId, idemKey: idempotencyKey }
+          : null;
+      const requestHash = idem ? hash('sha256', JSON.stringify(req), 'hex') : '';
+      if (idem) {
+        const first = await deps.store.getIdempotentResponse(idem.keyId, idem.idemKey);
+        if (first) return replay(first, requestHash);
+      }
       if (req.subject.name !== undefined && !deps.index.namesReady) await deps.index.whenNamesReady();
       const now = deps.clock.now();
       const { result, record } = make(req, caller, now, deps.clock.today());
       await log.append([record]);
-      return result;
+      if (idem) {
+        const kept = await deps.store.putIdempotentResponse({
+          ...idem,
+          requestHash,
+          response: JSON.stringify(result),
+          at: now.toISOString(),
+        });
+        // Two copies of one request raced: both were decided, the first kept answers both.
+        if (!kept) {
+          const first = await deps.store.getIdempotentResponse(idem.keyId, idem.idemKey);
+          if (first) return replay(first, requestHash);
+        }
+      }
+      return { result, replayed: false };
     },
 
     async decideBatch(req, caller) {
@@ -176,6 +210,21 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
 
     idle: () => log.idle(),
   };
+}
+
+function replay(
+  first: IdempotentResponse,
+  requestHash: string,
+): { result: DecisionResult; replayed: boolean } {
+  if (first.requestHash !== requestHash) {
+    throw new DecisionRequestError(
+      'idempotency-key-reused',
+      'Idempotency-Key',
+      `This Idempotency-Key was used on ${first.at} for a different request.`,
+      `该幂等键已于 ${first.at} 用于另一请求。`,
+    );
+  }
+  return { result: JSON.parse(first.response) as DecisionResult, replayed: true };
 }
 
 function itemError(err: DecisionRequestError): ItemError {

@@ -42,6 +42,13 @@ export const PROBLEM_TYPES = {
     about:
       'The caller’s role lacks the permission this request needs; `permission` and `role` name both. Ask the administrator for a key of a role that has it.',
   },
+  'idempotency-key-reused': {
+    status: 422,
+    title: 'Idempotency key reused',
+    titleZh: '幂等键已用于其他请求',
+    about:
+      'This Idempotency-Key was already sent by your API key with a different request. Repeat the first request unchanged to get its answer again, or use a new key for a new request.',
+  },
   'subject-not-found': {
     status: 404,
     title: 'Subject not on any list',

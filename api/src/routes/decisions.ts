@@ -35,8 +35,18 @@ const decideOne = createRoute({
     'The subject is identified by its code (USCC or ID number); a name given with it is checked against the list, and a name alone yields only possible matches to confirm. The outcome is block, review, favour or clear, with every measure that applies (binding, effect, implementer, legal basis), the entries behind it, the entries that would apply but do not (suspended by objection, expired, repaired, revoked) and why, listed legal representatives and responsible persons (落实到人), and green-channel eligibility. Only published measures are applied. The decision is recorded and its receipt (compact JWS, Ed25519) verifies with /.well-known/jwks.json.',
   security,
   middleware: [requirePermission('decide')] as const,
-  request: { body: { required: true, content: { 'application/json': { schema: DecisionRequestSchema } } } },
+  request: {
+    headers: z.object({
+      'idempotency-key': z.string().optional().openapi({
+        description:
+          'Repeating the same request with the same key (per API key) returns the first decision, receipt included, and records nothing new (header Idempotent-Replayed: true). Kept indefinitely.',
+        example: 'ZB-2026-0042-check-1',
+      }),
+    }),
+    body: { required: true, content: { 'application/json': { schema: DecisionRequestSchema } } },
+  },
   responses: {
+    422: { description: 'The Idempotency-Key was used for a different request', content: problemContent },
     200: {
       description: 'The decision and its receipt',
       content: { 'application/json': { schema: DecisionResultSchema } },
@@ -105,9 +115,18 @@ export function decisionRoutes() {
 
   app.openapi(decideOne, async (c) => {
     try {
-      const result = await c
+      const idempotencyKey = c.req.header('idempotency-key');
+      if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(idempotencyKey)) {
+        return problem(c, 'validation-failed', {
+          detail: 'Idempotency-Key must be 1 to 128 visible ASCII characters.',
+          detailZh: 'Idempotency-Key 须为 1 至 128 个可见 ASCII 字符。',
+          errors: [{ field: 'header.Idempotency-Key', message: 'invalid' }],
+        }) as never;
+      }
+      const { result, replayed } = await c
         .get('deps')
-        .decisions.decide(c.req.valid('json'), c.get('principal') ?? ANONYMOUS);
+        .decisions.decide(c.req.valid('json'), c.get('principal') ?? ANONYMOUS, idempotencyKey);
+      if (replayed) c.header('Idempotent-Replayed', 'true');
       return c.json(result, 200);
     } catch (err) {
       if (err instanceof DecisionRequestError) return requestProblem(c, err) as never;

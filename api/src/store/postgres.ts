@@ -288,6 +288,32 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
       );
     },
 
+    async putIdempotentResponse(r) {
+      const rows = await query<{ key_id: string }>(
+        `INSERT INTO idempotent_responses (key_id, idem_key, request_hash, response, at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT DO NOTHING RETURNING key_id`,
+        [r.keyId, r.idemKey, r.requestHash, r.response, r.at],
+      );
+      return rows.length === 1;
+    },
+
+    async getIdempotentResponse(keyId, idemKey) {
+      const rows = await query<{ request_hash: string; response: string; at: Date }>(
+        'SELECT request_hash, response, at FROM idempotent_responses WHERE key_id = $1 AND idem_key = $2',
+        [keyId, idemKey],
+      );
+      const row = rows[0];
+      return row
+        ? {
+            keyId,
+            idemKey,
+            requestHash: row.request_hash,
+            response: row.response,
+            at: new Date(row.at).toISOString(),
+          }
+        : null;
+    },
+
     async getDecision(id) {
       const rows = await query<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions WHERE id = $1`, [id]);
       return rows[0] ? toDecision(rows[0]) : null;

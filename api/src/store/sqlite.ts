@@ -222,6 +222,24 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
       await decisionWriter.write(rows);
     },
 
+    async putIdempotentResponse(r) {
+      const at = new Date(r.at).toISOString();
+      return (
+        sql(
+          'INSERT INTO idempotent_responses (key_id, idem_key, request_hash, response, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        ).run(r.keyId, r.idemKey, r.requestHash, r.response, at).changes === 1
+      );
+    },
+
+    async getIdempotentResponse(keyId, idemKey) {
+      const row = sql<[string, string], { request_hash: string; response: string; at: string }>(
+        'SELECT request_hash, response, at FROM idempotent_responses WHERE key_id = ? AND idem_key = ?',
+      ).get(keyId, idemKey);
+      return row
+        ? { keyId, idemKey, requestHash: row.request_hash, response: row.response, at: row.at }
+        : null;
+    },
+
     async getDecision(id) {
       const row = sql<[string], DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions WHERE id = ?`).get(
         id,

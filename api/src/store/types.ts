@@ -52,6 +52,17 @@ export interface DecisionRecord {
   receipt: string;
 }
 
+/** The first answer to a request sent with an Idempotency-Key. */
+export interface IdempotentResponse {
+  keyId: string;
+  idemKey: string;
+  /** SHA-256 of the request as received: the same key with another request is refused. */
+  requestHash: string;
+  /** The response body, as sent the first time. */
+  response: string;
+  at: string;
+}
+
 /**
  * The one persistence contract. SQLite (default) and PostgreSQL implement it and pass the same
  * conformance suite (api/test/store.conformance.test.ts).
@@ -112,6 +123,9 @@ export interface Store {
   /** Writes all records or none (one transaction); an id already stored fails the whole batch. */
   recordDecisions(records: DecisionRecord[]): Promise<void>;
   getDecision(id: string): Promise<DecisionRecord | null>;
+  /** Keeps the first response for (keyId, idemKey); false when one is already kept (then nothing changes). */
+  putIdempotentResponse(record: IdempotentResponse): Promise<boolean>;
+  getIdempotentResponse(keyId: string, idemKey: string): Promise<IdempotentResponse | null>;
 }
 
 /** What every store accepts besides its location. */

@@ -117,4 +117,18 @@ CREATE INDEX decisions_subject_id ON decisions (subject_id);
 CREATE INDEX decisions_at ON decisions (at);
 `,
   },
+  {
+    version: 3,
+    name: 'idempotent decision responses',
+    sql: `
+CREATE TABLE idempotent_responses (
+  key_id       text NOT NULL,
+  idem_key     text NOT NULL,
+  request_hash text NOT NULL,
+  response     text NOT NULL,
+  at           timestamptz NOT NULL,
+  PRIMARY KEY (key_id, idem_key)
+);
+`,
+  },
 ];

@@ -110,4 +110,20 @@ CREATE INDEX decisions_subject_id ON decisions (subject_id);
 CREATE INDEX decisions_at ON decisions (at);
 `,
   },
+  {
+    version: 3,
+    name: 'idempotent decision responses',
+    sql: `
+-- The first answer to a request sent with an Idempotency-Key, replayed when the same key sends
+-- the same request again (CONVENTIONS: writes accept an Idempotency-Key).
+CREATE TABLE idempotent_responses (
+  key_id       TEXT NOT NULL,
+  idem_key     TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  response     TEXT NOT NULL,
+  at           TEXT NOT NULL,
+  PRIMARY KEY (key_id, idem_key)
+);
+`,
+  },
 ];
