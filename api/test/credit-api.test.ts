@@ -282,6 +282,9 @@ describe('credit API: batch lookups, name search, decisions with receipts', () =
       expect(anon.headers.get('content-type')).toContain('application/problem+json');
       const pub = await post('/v1/decisions', body, publicKey);
       expect(pub.status).toBe(403);
+      // Refusals go through the same response path as answers: the request id stays on them.
+      expect(pub.headers.get('x-request-id')).toBeTruthy();
+      expect((await post('/v1/decisions', body, 'cck_unknown')).headers.get('x-request-id')).toBeTruthy();
       expect((await pub.json()).type).toBe('/problems/forbidden');
     });
 

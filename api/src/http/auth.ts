@@ -6,7 +6,7 @@ import { burstOf, createRateLimiter } from '../auth/rate-limit.ts';
 import { ANONYMOUS, can, type Permission, type Principal } from '../auth/roles.ts';
 import type { ServerConfig } from '../config.ts';
 import type { AppDeps, AppEnv } from './env.ts';
-import { problemResponse } from './problem.ts';
+import { problem } from './problem.ts';
 
 export interface AuthDeps {
   /** SHA-256 hex of CREDCHECK_ADMIN_KEY; null when unset. */
@@ -128,15 +128,11 @@ export function requirePermission(permission: Permission): MiddlewareHandler<App
     const principal = c.get('principal') ?? ANONYMOUS;
     if (can(principal, permission)) return next();
     const anonymous = principal.keyId === null;
-    return problemResponse(
-      'forbidden',
-      {
-        detail: `This request needs the "${permission}" permission, which the role "${principal.role}" does not have.${anonymous ? ' Send an API key of a role that has it: Authorization: Bearer <key>.' : ''}`,
-        detailZh: `此操作需要“${permission}”权限，当前角色“${principal.role}”不具备该权限。${anonymous ? '请在 Authorization 请求头中提供具备该权限的 API 密钥。' : ''}`,
-        extra: { permission, role: principal.role },
-      },
-      c.req.path,
-    );
+    return problem(c, 'forbidden', {
+      detail: `This request needs the "${permission}" permission, which the role "${principal.role}" does not have.${anonymous ? ' Send an API key of a role that has it: Authorization: Bearer <key>.' : ''}`,
+      detailZh: `此操作需要“${permission}”权限，当前角色“${principal.role}”不具备该权限。${anonymous ? '请在 Authorization 请求头中提供具备该权限的 API 密钥。' : ''}`,
+      extra: { permission, role: principal.role },
+    });
   };
 }
 
@@ -164,21 +160,21 @@ function unauthorized(
   error: 'invalid_request' | 'invalid_token',
   text: { detail: string; detailZh: string },
 ): Response {
-  return problemResponse('unauthorized', text, c.req.path, {
+  return problem(c, 'unauthorized', text, {
     'WWW-Authenticate': `Bearer realm="credcheck", error="${error}"`,
   });
 }
 
 function rateLimited(c: Context, rate: number, wait: number, limit: string, keyed: boolean): Response {
   const who = keyed ? 'this API key' : 'this client address';
-  return problemResponse(
+  return problem(
+    c,
     'rate-limited',
     {
       detail: `Too many requests for ${who}: at most ${rate} per second, in bursts of up to ${limit}. Retry after ${wait} s.`,
       detailZh: `请求过于频繁：每秒最多 ${rate} 次（瞬时最多 ${limit} 次）。请在 ${wait} 秒后重试。`,
       extra: { retryAfter: wait, rateLimit: rate },
     },
-    c.req.path,
     { 'Retry-After': String(wait), 'RateLimit-Limit': limit, 'RateLimit-Remaining': '0' },
   );
 }
