@@ -4,7 +4,7 @@ import type { Catalog } from '../domain/catalog.ts';
 import { createClock } from '../domain/clock.ts';
 import { loadDefaultCatalog } from '../domain/default-catalog.ts';
 import { ImportFileError, type ImportProgress, type ImportReport, importFile } from '../import/index.ts';
-import { openStore } from '../store/index.ts';
+import { openStoreFromEnv } from './open-store.ts';
 import { type CliCommand, CliError, type CliIO } from './types.ts';
 
 const USAGE = `Usage: credcheck import <file> [--dry-run] [--json] [--actor NAME]
@@ -72,10 +72,7 @@ export const importCommand: CliCommand = {
       );
     }
 
-    const store = await openStore({
-      DATABASE_URL: io.env.DATABASE_URL,
-      DATA_DIR: resolve(io.cwd, io.env.DATA_DIR || './data'),
-    });
+    const store = await openStoreFromEnv(io);
     const progress = new Progress(io, basename(path), size);
     let report: ImportReport;
     try {

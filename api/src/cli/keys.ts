@@ -1,10 +1,9 @@
-import { resolve } from 'node:path';
 import { issueApiKey } from '../auth/api-key.ts';
 import { Role } from '../auth/roles.ts';
 import { createClock } from '../domain/clock.ts';
-import { openStore } from '../store/index.ts';
 import type { ApiKeyRecord, Store } from '../store/types.ts';
 import { width } from './import.ts';
+import { openStoreFromEnv } from './open-store.ts';
 import { type CliCommand, CliError, type CliIO } from './types.ts';
 
 const USAGE = `Usage: credcheck keys create --role <role> --label <text> [--department <name>] [--rate-limit <n>] [--json]
@@ -90,10 +89,7 @@ function parseCreate(args: string[]): CreateArgs {
 }
 
 async function withStore<T>(io: CliIO, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({
-    DATABASE_URL: io.env.DATABASE_URL,
-    DATA_DIR: resolve(io.cwd, io.env.DATA_DIR || './data'),
-  });
+  const store = await openStoreFromEnv(io);
   try {
     return await fn(store);
   } finally {

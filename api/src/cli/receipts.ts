@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import { createClock } from '../domain/clock.ts';
 import { ensureSigningKeys, rotateSigningKey } from '../receipts/signing-keys.ts';
-import { openStore } from '../store/index.ts';
-import { type CliCommand, CliError, type CliIO } from './types.ts';
+import { openStoreFromEnv } from './open-store.ts';
+import { type CliCommand, CliError } from './types.ts';
 
 const USAGE = `Usage: credcheck receipts keys [--json]
        credcheck receipts rotate-key [--json]
@@ -24,7 +23,7 @@ export const receiptsCommand: CliCommand = {
         `${sub === undefined ? 'Missing subcommand' : `Unknown arguments: ${[sub, ...unknown].join(' ')}`}\n${USAGE}`,
       );
     }
-    const store = await openFromEnv(io);
+    const store = await openStoreFromEnv(io);
     try {
       const now = createClock(io.env.CREDCHECK_NOW || undefined).now();
       const keys =
@@ -50,10 +49,3 @@ export const receiptsCommand: CliCommand = {
     }
   },
 };
-
-function openFromEnv(io: CliIO) {
-  return openStore({
-    DATABASE_URL: io.env.DATABASE_URL,
-    DATA_DIR: resolve(io.cwd, io.env.DATA_DIR || './data'),
-  });
-}
