@@ -1,3 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { loadDefaultHolidays } from './domain/default-holidays.ts';
+import { HolidayDataError, parseHolidayData } from './domain/holidays.ts';
+import { createWorkingCalendar, type WorkingCalendar } from './domain/working-days.ts';
+
 /** Configuration comes only from environment variables; this is the one place that reads them. */
 export interface ServerConfig {
   port: number;
@@ -20,6 +25,10 @@ export interface ServerConfig {
   corsOrigins: string[];
   /** How often the in-memory index polls the change log for writes of other processes. */
   refreshMs: number;
+  /** CREDCHECK_HOLIDAYS: the operator's holiday file over the shipped one, if any. */
+  holidaysFile: string | null;
+  /** Working days for deadlines: the shipped holiday arrangement with CREDCHECK_HOLIDAYS over it. */
+  calendar: WorkingCalendar;
 }
 
 export const CONFIG_VARS = [
@@ -55,6 +64,11 @@ export const CONFIG_VARS = [
     'CREDCHECK_REFRESH_MS',
     '1000',
     'How often (ms) the in-memory index picks up changes written by other processes (imports, other API nodes)',
+  ],
+  [
+    'CREDCHECK_HOLIDAYS',
+    '(unset)',
+    'JSON file of holiday arrangements in the format of api/holidays/cn.json; each year it lists replaces the shipped year, other years are added (e.g. next year’s notice once published)',
   ],
 ] as const;
 
@@ -94,7 +108,27 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     trustProxy: intVar(env, 'CREDCHECK_TRUST_PROXY', 0, 0, 10),
     corsOrigins: corsOrigins(env.CREDCHECK_CORS_ORIGINS),
     refreshMs: intVar(env, 'CREDCHECK_REFRESH_MS', 1000, 50, 3_600_000),
+    holidaysFile: env.CREDCHECK_HOLIDAYS || null,
+    calendar: workingCalendar(env.CREDCHECK_HOLIDAYS || null),
   };
+}
+
+/** Read at start so that a bad holiday file stops the server with the file and the line or field. */
+function workingCalendar(file: string | null): WorkingCalendar {
+  const shipped = loadDefaultHolidays();
+  if (file === null) return createWorkingCalendar(shipped);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`CREDCHECK_HOLIDAYS: cannot read ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return createWorkingCalendar(shipped, parseHolidayData(text));
+  } catch (err) {
+    if (err instanceof HolidayDataError) throw new ConfigError(`CREDCHECK_HOLIDAYS: ${file}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** An origin is `scheme://host[:port]`, exactly as a browser sends it: no path, no trailing slash. */
