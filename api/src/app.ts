@@ -1,12 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { createAuth } from './http/auth.ts';
-import { apiCors } from './http/cors.ts';
+import { apiCors, corsHeaders } from './http/cors.ts';
 import type { AppDeps, AppEnv } from './http/env.ts';
+import { hotLookup } from './http/hot-lookup.ts';
 import { problem } from './http/problem.ts';
 import { PROBLEM_TYPES, type ProblemSlug } from './http/problems.ts';
 import { readBody } from './http/read-body.ts';
+import { requestIdFrom } from './http/request-id.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { docsRoutes } from './routes/docs.ts';
@@ -44,8 +45,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.use('*', async (c, next) => {
-    const incoming = c.req.header('x-request-id');
-    const id = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    const id = requestIdFrom(c.req.header('x-request-id'));
     c.set('requestId', id);
     c.set('deps', deps);
     // Headers go on before the response exists: setting one afterwards makes Hono copy the
@@ -56,7 +56,8 @@ export function createApp(deps: AppDeps) {
 
   // CORS first, so that preflights need no key and 401/403/413/429 answers stay readable by the
   // page; the body is read only for a caller who passed authentication and the rate limit.
-  const cors = apiCors(deps.config.corsOrigins);
+  const corsOrigins = deps.config.corsOrigins ?? ['*'];
+  const cors = apiCors(corsOrigins);
   app.use('/v1/*', cors);
   app.use('/.well-known/*', cors);
   const auth = createAuth(deps);
@@ -114,6 +115,10 @@ export function createApp(deps: AppDeps) {
     );
   });
 
+  // Lookups skip the middleware chain (see hot-lookup.ts); app.request in tests goes through it too.
+  const hot = hotLookup(deps, auth.gate, corsHeaders(corsOrigins));
+  const general = app.fetch;
+  app.fetch = (request, env, ctx) => hot(request, env) ?? general(request, env, ctx);
   return app;
 }
 

@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config.ts';
 import { fixedClock } from '../src/domain/clock.ts';
 import type { ImportRecord } from '../src/domain/model.ts';
 import { personKey } from '../src/domain/person-key.ts';
+import { SubjectLookupSchema } from '../src/http/schemas.ts';
 import { rotateSigningKey } from '../src/receipts/signing-keys.ts';
 import { openRuntime, type Runtime } from '../src/runtime.ts';
 import { prepareStore } from '../src/server.ts';
@@ -574,6 +575,105 @@ describe('credit API: batch lookups, name search, decisions with receipts', () =
         await app.request(`/v1/search?name=${encodeURIComponent('南岸区新增失信有限公司')}`)
       ).json();
       expect(search.hits[0].code).toBe(fresh);
+    });
+  });
+
+  describe('GET /v1/subjects/{code}: the hot lane answers exactly like the app', () => {
+    const lanes = async (path: string, headers: Record<string, string>) => {
+      const init = { headers: { 'x-request-id': 'lane-test', ...headers } };
+      const hot = await app.request(path, init);
+      // A query string sends the request through Hono's middleware chain and route.
+      const general = await app.request(`${path}?lane=app`, init);
+      return { hot, general };
+    };
+    const same = async ({ hot, general }: { hot: Response; general: Response }) => {
+      expect(hot.status).toBe(general.status);
+      expect(Object.fromEntries(hot.headers)).toEqual(Object.fromEntries(general.headers));
+      const text = await hot.text();
+      expect(text).toBe(await general.text());
+      return { status: hot.status, text, headers: hot.headers };
+    };
+    const key = (k: string) => ({ authorization: `Bearer ${k}` });
+    const wrongCheck = () =>
+      code.clean.slice(0, 17) + (usccCheckChar(code.clean.slice(0, 17)) === '0' ? '1' : '0');
+
+    it('found, masked, clean, invalid, not modified, refused: same status, headers and body', async () => {
+      const black = await same(await lanes(`/v1/subjects/${code.black}`, key(implementerKey)));
+      expect(black.status).toBe(200);
+      const view = SubjectLookupSchema.parse(JSON.parse(black.text));
+      expect(view.entries[0]).toMatchObject({
+        listTypeName: expect.any(String),
+        status: 'active',
+        inForce: true,
+      });
+      const etag = black.headers.get('etag')!;
+      expect(
+        (
+          await same(
+            await lanes(`/v1/subjects/${code.black}`, { ...key(implementerKey), 'if-none-match': etag }),
+          )
+        ).status,
+      ).toBe(304);
+      for (const who of [key(publicKey), key(implementerKey), {}]) {
+        const person = await same(await lanes(`/v1/subjects/${repId}`, who));
+        expect(person.text).not.toContain(repId);
+        SubjectLookupSchema.parse(JSON.parse(person.text));
+      }
+      expect((await same(await lanes(`/v1/subjects/${code.clean}`, {}))).status).toBe(404);
+      expect((await same(await lanes(`/v1/subjects/${wrongCheck()}`, {}))).status).toBe(400);
+      expect((await same(await lanes('/v1/subjects/hello', {}))).status).toBe(400);
+      const fullWidth = [...code.suspended.toLowerCase()]
+        .map((ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0))
+        .join('');
+      expect((await same(await lanes(`/v1/subjects/${encodeURIComponent(fullWidth)}`, {}))).status).toBe(200);
+      expect(
+        (await same(await lanes(`/v1/subjects/${code.red}`, { origin: 'chrome-extension://abc' }))).status,
+      ).toBe(200);
+      expect(
+        (await same(await lanes(`/v1/subjects/${code.red}`, { authorization: 'Basic eHl6' }))).status,
+      ).toBe(401);
+      // An unknown key: the first request asks the store (app), then both lanes know it from memory.
+      expect((await same(await lanes(`/v1/subjects/${code.red}`, key('cc_unknown_key_000000')))).status).toBe(
+        401,
+      );
+    });
+
+    it('serves lookups without the middleware chain, and leaves the rest to the app', async () => {
+      const { hotLookup } = await import('../src/http/hot-lookup.ts');
+      const { createAuth } = await import('../src/http/auth.ts');
+      const { corsHeaders } = await import('../src/http/cors.ts');
+      const lane = hotLookup(runtime.deps, createAuth(runtime.deps).gate, corsHeaders());
+      const req = (path: string, init?: RequestInit) => new Request(`http://localhost${path}`, init);
+      expect(lane(req(`/v1/subjects/${code.black}`), undefined)?.status).toBe(200);
+      expect(lane(req(`/v1/subjects/${code.clean}`), undefined)?.status).toBe(404);
+      for (const r of [
+        req(`/v1/subjects/${code.black}?x=1`),
+        req(`/v1/subjects/${code.black}/`),
+        req(`/v1/subjects/${code.black}`, { method: 'HEAD' }),
+        req('/v1/subjects/batch', { method: 'POST', body: '{}' }),
+        req(`/v1/subjects/${'9'.repeat(65)}`),
+        req(`/v1/subjects/${code.black}`, { headers: key('cc_never_seen_key_0000') }),
+      ]) {
+        expect(lane(r, undefined)).toBeUndefined();
+      }
+    });
+
+    it('rate limits like the app: the same bucket, 429 with Retry-After on both lanes', async () => {
+      const limited = createApp({
+        ...runtime.deps,
+        auth: { adminKeyHash: null, rateLimit: 0, rateLimitAnon: 1, trustProxy: 0 },
+      });
+      const path = `/v1/subjects/${code.black}`;
+      const first = await limited.request(path);
+      expect(first.status).toBe(200);
+      expect(first.headers.get('ratelimit-limit')).toBe('2');
+      await limited.request(`${path}?lane=app`);
+      const hot = await limited.request(path, { headers: { 'x-request-id': 'r' } });
+      const general = await limited.request(`${path}?lane=app`, { headers: { 'x-request-id': 'r' } });
+      expect(hot.status).toBe(429);
+      expect(general.status).toBe(429);
+      expect(Object.fromEntries(hot.headers)).toEqual(Object.fromEntries(general.headers));
+      expect(await hot.text()).toBe(await general.text());
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 
 const EXPOSE = ['ETag', 'Retry-After', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining'];
@@ -14,48 +14,51 @@ const EXPOSE = ['ETag', 'Retry-After', 'X-Request-Id', 'RateLimit-Limit', 'RateL
  * second of a constant-JSON endpoint in a local measurement).
  */
 export function apiCors(origins: readonly string[] = ['*']): MiddlewareHandler {
-  const any = origins.includes('*');
-  const allowed = new Set(origins);
   const preflight = cors({
-    origin: any ? '*' : [...origins],
+    origin: origins.includes('*') ? '*' : [...origins],
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match'],
     exposeHeaders: EXPOSE,
     // Browsers cap this (Chromium at 2 h); 10 min spares most preflights of a scanning extension.
     maxAge: 600,
   });
-  const expose = EXPOSE.join(',');
+  const headersFor = corsHeaders(origins);
 
   return async (c, next) => {
     if (c.req.method === 'OPTIONS') return preflight(c, next);
     await next();
-    if (any) {
-      setHeaders(c, 'Access-Control-Allow-Origin', '*', expose);
-      return;
+    const add = headersFor(c.req.header('origin'));
+    try {
+      const h = c.res.headers;
+      for (const name in add) {
+        if (name === 'Vary') h.append(name, add[name]!);
+        else h.set(name, add[name]!);
+      }
+    } catch {
+      // A response with immutable headers (one from fetch) is copied by Hono instead.
+      for (const name in add) c.header(name, add[name]!, { append: name === 'Vary' });
     }
-    const origin = c.req.header('origin');
-    if (origin !== undefined && allowed.has(origin))
-      setHeaders(c, 'Access-Control-Allow-Origin', origin, expose);
-    appendHeader(c, 'Vary', 'Origin');
   };
 }
 
-function setHeaders(c: Context, name: string, value: string, expose: string): void {
-  try {
-    const h = c.res.headers;
-    h.set(name, value);
-    h.set('Access-Control-Expose-Headers', expose);
-  } catch {
-    // A response with immutable headers (one from fetch) is copied by Hono instead.
-    c.header(name, value);
-    c.header('Access-Control-Expose-Headers', expose);
+/**
+ * The CORS headers of an answer (not a preflight) to a request from `origin`, as one object per
+ * outcome made once: the middleware and the hot lookup lane both add them.
+ */
+export function corsHeaders(
+  origins: readonly string[] = ['*'],
+): (origin: string | undefined) => Record<string, string> {
+  const expose = EXPOSE.join(',');
+  if (origins.includes('*')) {
+    const any = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': expose };
+    return () => any;
   }
-}
-
-function appendHeader(c: Context, name: string, value: string): void {
-  try {
-    c.res.headers.append(name, value);
-  } catch {
-    c.header(name, value, { append: true });
-  }
+  const varyOnly = { Vary: 'Origin' };
+  const allowed = new Map(
+    origins.map((o) => [
+      o,
+      { 'Access-Control-Allow-Origin': o, 'Access-Control-Expose-Headers': expose, Vary: 'Origin' },
+    ]),
+  );
+  return (origin) => (origin === undefined ? varyOnly : (allowed.get(origin) ?? varyOnly));
 }

@@ -42,16 +42,27 @@ export function problemBody(slug: ProblemSlug, input: ProblemInput, instance?: s
   };
 }
 
-export function problemResponse(
+/** A response as plain data: what the hot lookup lane sends without building a Hono context. */
+export interface Answer {
+  status: number;
+  body: string | null;
+  headers: Record<string, string>;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+export function problemAnswer(
   slug: ProblemSlug,
   input: ProblemInput,
   instance?: string,
-  headers?: HeadersInit,
-): Response {
+  headers?: Record<string, string>,
+): Answer {
   const body = problemBody(slug, input, instance);
-  const h = new Headers(headers);
-  h.set('content-type', 'application/problem+json; charset=utf-8');
-  return new Response(JSON.stringify(body), { status: body.status, headers: h });
+  return {
+    status: body.status,
+    body: JSON.stringify(body),
+    headers: { ...headers, 'content-type': PROBLEM_CONTENT_TYPE },
+  };
 }
 
 /** Through the context, so that headers set earlier (request id, rate limit, CORS) are kept. */
@@ -61,11 +72,14 @@ export function problem(
   input: ProblemInput,
   headers?: Record<string, string>,
 ): Response {
-  const body = problemBody(slug, input, c.req.path);
-  return c.body(JSON.stringify(body), body.status as never, {
-    ...headers,
-    'content-type': 'application/problem+json; charset=utf-8',
-  });
+  return answer(c, problemAnswer(slug, input, c.req.path, headers));
+}
+
+/** Sends an Answer through the context (headers set earlier stay). */
+export function answer(c: Context, a: Answer): Response {
+  return a.body === null
+    ? c.body(null, a.status as never, a.headers)
+    : c.body(a.body, a.status as never, a.headers);
 }
 
 /** Extensions must never overwrite the RFC 9457 members themselves. */

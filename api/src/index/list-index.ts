@@ -21,6 +21,15 @@ export interface IndexedSubject {
   entries: Entry[];
 }
 
+/** What a lookup shows of an entry: the bookkeeping fields (owner id, department, times) left unread. */
+export type EntryFacts = Omit<Entry, 'subjectId' | 'department' | 'createdAt' | 'updatedAt'>;
+
+/** What a lookup shows of a subject and its entries (ordered by id). */
+export interface SubjectFacts {
+  subject: Subject;
+  entries: EntryFacts[];
+}
+
 /** What one batch of changes did to the index. */
 export interface ApplyResult {
   /** Changes that altered the index; the rest were at or below its seq or older than what it holds. */
@@ -333,6 +342,21 @@ export class ListIndex {
     return row < 0 ? undefined : this.recordAt(row);
   }
 
+  /**
+   * Like `get`, reading only what a lookup shows: the hot path of GET /v1/subjects/{code} and of
+   * batches, where the unread fields cost more than the rest of the record.
+   */
+  facts(key: string): SubjectFacts | undefined {
+    const row = this.rowOfKey(key);
+    if (row < 0) return undefined;
+    const entries: EntryFacts[] = [];
+    for (let e = (this.firstEntry[row] as number) - 1; e >= 0; e = (this.nextEntry[e] as number) - 1) {
+      entries.push(this.entryFactsAt(e));
+    }
+    if (entries.length > 1) entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return { subject: this.subjectAt(row), entries };
+  }
+
   getById(id: string): IndexedSubject | undefined {
     const row = this.rowOfId(id);
     return row < 0 ? undefined : this.recordAt(row);
@@ -600,6 +624,27 @@ export class ListIndex {
     if (date === null) return 0;
     const packed = packDate(date);
     return packed >= 0 ? packed : this.pool.id(date);
+  }
+
+  private entryFactsAt(row: number): EntryFacts {
+    const at = row * POOLED;
+    const field = (f: number) => {
+      const v = this.pooled[at + f] as number;
+      return v >= DATE_BIT ? unpackDate(v) : this.pool.value(v);
+    };
+    return {
+      id: this.entryIds.get(row),
+      listType: field(F_LIST_TYPE) as string,
+      kind: field(F_KIND) as ListKind,
+      designator: field(F_DESIGNATOR) as string,
+      basis: this.bases.get(row) as string,
+      reason: this.reasons.get(row) as string,
+      decidedOn: field(F_DECIDED) as string,
+      publishedOn: field(F_PUBLISHED),
+      validUntil: field(F_VALID),
+      status: field(F_STATUS) as StoredStatus,
+      seq: this.entrySeqs[row] as number,
+    };
   }
 
   private entryAt(row: number): Entry {

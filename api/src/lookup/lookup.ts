@@ -1,7 +1,9 @@
 import { maskIdPublic } from '@credcheck/sdk/mask';
 import type { Catalog } from '../domain/catalog.ts';
-import type { ListIndex } from '../index/list-index.ts';
-import { lookupView, type Visibility } from '../views/subject.ts';
+import type { Subject, SubjectStatus } from '../domain/model.ts';
+import { subjectStatusAt } from '../domain/status.ts';
+import type { EntryFacts, ListIndex } from '../index/list-index.ts';
+import { lookupJson, type Visibility } from '../views/subject.ts';
 import { checkWarnings, type ResolvedCode, resolveCode } from './resolve-code.ts';
 
 export interface LookupContext {
@@ -20,7 +22,16 @@ export interface CodeProblem {
 }
 
 export type LookupResult =
-  | { result: 'found'; code: string; etagSeq: number; view: ReturnType<typeof lookupView> }
+  | {
+      result: 'found';
+      code: string;
+      etagSeq: number;
+      match: 'code' | 'id';
+      status: SubjectStatus;
+      subject: Subject;
+      entries: EntryFacts[];
+      warnings: string[];
+    }
   | { result: 'not-found'; code: string; status: 'clean'; warnings: string[] }
   | { result: 'invalid'; code: string | null; status: 'invalid'; failure: CodeProblem };
 
@@ -34,7 +45,7 @@ export function lookupCode(ctx: LookupContext, input: string): LookupResult {
   const resolved = resolveCode(input, ctx.idHmacKey);
   const code = shownCode(resolved, ctx.visibility);
   if (!resolved.usable) return { result: 'invalid', code, status: 'invalid', failure: resolved.failure };
-  const found = ctx.index.get(resolved.key);
+  const found = ctx.index.facts(resolved.key);
   if (found === undefined) {
     if (!resolved.check.valid) {
       return { result: 'invalid', code, status: 'invalid', failure: resolved.check.failure! };
@@ -47,16 +58,26 @@ export function lookupCode(ctx: LookupContext, input: string): LookupResult {
     result: 'found',
     code: code!,
     etagSeq,
-    view: lookupView({
-      subject: found.subject,
-      entries: found.entries,
-      today: ctx.today,
-      dataVersion: ctx.index.seq,
-      catalog: ctx.catalog,
-      visibility: ctx.visibility,
-      warnings: checkWarnings(resolved.check),
-    }),
+    match: found.subject.type === 'person' ? 'id' : 'code',
+    status: subjectStatusAt(found.entries, ctx.today),
+    subject: found.subject,
+    entries: found.entries,
+    warnings: checkWarnings(resolved.check),
   };
+}
+
+/** The JSON body of a found subject (SubjectLookupSchema). */
+export function foundJson(ctx: LookupContext, found: Extract<LookupResult, { result: 'found' }>): string {
+  return lookupJson({
+    subject: found.subject,
+    entries: found.entries,
+    status: found.status,
+    today: ctx.today,
+    dataVersion: ctx.index.seq,
+    catalog: ctx.catalog,
+    visibility: ctx.visibility,
+    warnings: found.warnings,
+  });
 }
 
 function shownCode(resolved: ResolvedCode, visibility: Visibility): string | null {

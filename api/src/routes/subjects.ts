@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { ANONYMOUS, can } from '../auth/roles.ts';
 import type { AppEnv } from '../http/env.ts';
-import { problem } from '../http/problem.ts';
+import { type Answer, answer, problemAnswer } from '../http/problem.ts';
 import {
   BatchLookupRequestSchema,
   BatchLookupResponseSchema,
@@ -9,8 +9,8 @@ import {
   ProblemSchema,
   SubjectLookupSchema,
 } from '../http/schemas.ts';
-import { type LookupContext, lookupCode } from '../lookup/lookup.ts';
-import type { Visibility } from '../views/subject.ts';
+import { foundJson, type LookupContext, lookupCode } from '../lookup/lookup.ts';
+import { entriesJson, stringsJson, subjectJson, type Visibility } from '../views/subject.ts';
 
 const problemContent = { 'application/problem+json': { schema: ProblemSchema } };
 
@@ -69,32 +69,10 @@ export function subjectRoutes() {
 
   app.openapi(getSubject, (c) => {
     const ctx = lookupContext(c.get('deps'), visibilityOf(c.get('principal')));
-    const found = lookupCode(ctx, c.req.valid('param').code);
-    if (found.result === 'invalid') {
-      return problem(c, 'invalid-code', {
-        detail:
-          found.failure.check === 'length' || found.failure.check === 'charset'
-            ? found.failure.message
-            : `${found.failure.message} It is on no list.`,
-        detailZh:
-          found.failure.check === 'length' || found.failure.check === 'charset'
-            ? found.failure.messageZh
-            : `${found.failure.messageZh}该代码不在任何名单中。`,
-        extra: { code: found.code ?? undefined, failure: found.failure },
-      }) as never;
-    }
-    if (found.result === 'not-found') {
-      return problem(c, 'subject-not-found', {
-        detail: 'This subject is on no red or black list.',
-        detailZh: '该主体不在任何红名单或黑名单中。',
-        extra: { code: found.code, subjectStatus: 'clean', dataVersion: ctx.index.seq, asOf: ctx.today },
-      }) as never;
-    }
-    const etag = `W/"${found.view.subject.id}-${found.etagSeq}-${ctx.today}-${ctx.visibility}"`;
-    c.header('ETag', etag);
-    c.header('Cache-Control', 'no-cache');
-    if (c.req.header('if-none-match') === etag) return c.body(null, 304) as never;
-    return c.json(found.view, 200);
+    return answer(
+      c,
+      answerLookup(ctx, c.req.valid('param').code, c.req.header('if-none-match'), c.req.path),
+    ) as never;
   });
 
   app.openapi(batchLookup, (c) => {
@@ -102,21 +80,21 @@ export function subjectRoutes() {
     const ctx = lookupContext(c.get('deps'), visibilityOf(c.get('principal')));
     const { codes } = c.req.valid('json');
     const counts = { found: 0, notFound: 0, invalid: 0 };
+    // Written as text: at 10,000 items, objects then JSON.stringify cost more than the lookups.
     const items = codes.map((code, index) => {
       const r = lookupCode(ctx, code);
       if (r.result === 'found') {
         counts.found++;
-        const { subject, entries, warnings, status, match } = r.view;
-        return { index, code: r.code, result: r.result, match, status, subject, entries, warnings };
+        return `{"index":${index},"code":${JSON.stringify(r.code)},"result":"found","match":"${r.match}","status":"${r.status}","subject":${subjectJson(r.subject, ctx.visibility)},"entries":${entriesJson(r.entries, ctx.today, ctx.catalog)},"warnings":${stringsJson(r.warnings)}}`;
       }
       if (r.result === 'not-found') {
         counts.notFound++;
-        return { index, code: r.code, result: r.result, status: r.status, warnings: r.warnings };
+        return `{"index":${index},"code":${JSON.stringify(r.code)},"result":"not-found","status":"clean","warnings":${stringsJson(r.warnings)}}`;
       }
       counts.invalid++;
-      return { index, code: r.code, result: r.result, status: r.status, failure: r.failure };
+      return JSON.stringify({ index, code: r.code, result: r.result, status: r.status, failure: r.failure });
     });
-    const body = JSON.stringify({ dataVersion: ctx.index.seq, asOf: ctx.today, counts, items });
+    const body = `{"dataVersion":${ctx.index.seq},"asOf":"${ctx.today}","counts":${JSON.stringify(counts)},"items":[${items.join(',')}]}`;
     // Integrators size their batches by this: lookup and serialization, without the network.
     c.header('Server-Timing', `app;dur=${(performance.now() - started).toFixed(1)}`);
     return c.body(body, 200, { 'content-type': 'application/json' }) as never;
@@ -125,11 +103,55 @@ export function subjectRoutes() {
   return app;
 }
 
+/**
+ * The answer to GET /v1/subjects/{code} as plain data, so that the Hono route and the hot lookup
+ * lane (http/hot-lookup.ts) send the very same thing.
+ */
+export function answerLookup(
+  ctx: LookupContext,
+  code: string,
+  ifNoneMatch: string | null | undefined,
+  instance: string,
+): Answer {
+  const found = lookupCode(ctx, code);
+  if (found.result === 'invalid') {
+    const shape = found.failure.check === 'length' || found.failure.check === 'charset';
+    return problemAnswer(
+      'invalid-code',
+      {
+        detail: shape ? found.failure.message : `${found.failure.message} It is on no list.`,
+        detailZh: shape ? found.failure.messageZh : `${found.failure.messageZh}该代码不在任何名单中。`,
+        extra: { code: found.code ?? undefined, failure: found.failure },
+      },
+      instance,
+    );
+  }
+  if (found.result === 'not-found') {
+    return problemAnswer(
+      'subject-not-found',
+      {
+        detail: 'This subject is on no red or black list.',
+        detailZh: '该主体不在任何红名单或黑名单中。',
+        extra: { code: found.code, subjectStatus: 'clean', dataVersion: ctx.index.seq, asOf: ctx.today },
+      },
+      instance,
+    );
+  }
+  const etag = `W/"${found.subject.id}-${found.etagSeq}-${ctx.today}-${ctx.visibility}"`;
+  if (ifNoneMatch === etag)
+    return { status: 304, body: null, headers: { ETag: etag, 'Cache-Control': 'no-cache' } };
+  return {
+    status: 200,
+    body: foundJson(ctx, found),
+    headers: { 'content-type': 'application/json', ETag: etag, 'Cache-Control': 'no-cache' },
+  };
+}
+
 export function visibilityOf(principal: AppEnv['Variables']['principal'] | undefined): Visibility {
   return can(principal ?? ANONYMOUS, 'see-staff-mask') ? 'staff' : 'public';
 }
 
-function lookupContext(deps: AppEnv['Variables']['deps'], visibility: Visibility): LookupContext {
+export function lookupContext(deps: AppEnv['Variables']['deps'], visibility: Visibility): LookupContext {
   return {
     index: deps.index.list,
     idHmacKey: deps.secrets.idHmacKey,
