@@ -9,6 +9,7 @@ import { PROBLEM_TYPES, type ProblemSlug } from './http/problems.ts';
 import { readBody } from './http/read-body.ts';
 import { requestIdFrom } from './http/request-id.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { changeRoutes } from './routes/changes.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes());
   app.route('/', subjectRoutes());
   app.route('/', searchRoutes());
+  app.route('/', changeRoutes());
   app.route('/', decisionRoutes());
   app.route('/', wellKnownRoutes());
   app.route('/', catalogRoutes());

@@ -26,6 +26,8 @@ export class LiveIndex {
   /** Set while someone reads the index's columns without copying them (a snapshot being written). */
   private hold: Promise<void> | null = null;
   private changeCount = 0;
+  /** Called once whenever the seq moves (change feed streams wait on it). */
+  private readonly waiters = new Set<() => void>();
 
   private constructor(
     readonly list: ListIndex,
@@ -130,6 +132,7 @@ export class LiveIndex {
       throw err;
     }
     if (result.renamed.length > 0) this.rename(result.renamed);
+    this.wakeWaiters();
     return result;
   }
 
@@ -170,8 +173,37 @@ export class LiveIndex {
       }
     } finally {
       if (renamed.size > 0) this.rename(renamed);
+      this.wakeWaiters();
     }
     return { applied, renamed: [...renamed], touched: [...touched], seq: this.list.seq };
+  }
+
+  /**
+   * Resolves true once the index is past `seq`, or false after `timeoutMs` (or at once when
+   * `signal` aborts). The live change stream waits here instead of polling the store.
+   */
+  whenPast(seq: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    if (this.list.seq > seq) return Promise.resolve(true);
+    if (signal?.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (moved: boolean) => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        signal?.removeEventListener('abort', abort);
+        resolve(moved);
+      };
+      const wake = () => {
+        if (this.list.seq > seq) done(true);
+      };
+      const abort = () => done(false);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.waiters.add(wake);
+      signal?.addEventListener('abort', abort, { once: true });
+    });
+  }
+
+  private wakeWaiters(): void {
+    for (const wake of [...this.waiters]) wake();
   }
 
   private rename(rows: Iterable<number>): void {
