@@ -29,6 +29,7 @@ describe('SQLite store file handling', () => {
       { version: 1 },
       { version: 2 },
       { version: 3 },
+      { version: 4 },
     ]);
     db.close();
   });

@@ -1,3 +1,4 @@
+import { auditCommand } from './audit.ts';
 import { importCommand } from './import.ts';
 import { keysCommand } from './keys.ts';
 import { receiptsCommand } from './receipts.ts';
@@ -8,6 +9,7 @@ export const serverCommands: Record<string, CliCommand> = {
   import: importCommand,
   receipts: receiptsCommand,
   keys: keysCommand,
+  audit: auditCommand,
 };
 
 export type { CliCommand, CliIO } from './types.ts';

@@ -3,7 +3,7 @@ import { Role } from '../auth/roles.ts';
 import { createClock } from '../domain/clock.ts';
 import type { ApiKeyRecord, Store } from '../store/types.ts';
 import { width } from './import.ts';
-import { openStoreFromEnv } from './open-store.ts';
+import { CLI_ACTOR, openStoreFromEnv } from './open-store.ts';
 import { type CliCommand, CliError, type CliIO } from './types.ts';
 
 const USAGE = `Usage: credcheck keys create --role <role> --label <text> [--department <name>] [--rate-limit <n>] [--json]
@@ -109,7 +109,7 @@ async function create(args: string[], io: CliIO): Promise<number> {
     { role: opts.role, department: opts.department, label: opts.label, rateLimit: opts.rateLimit },
     now,
   );
-  await withStore(io, (store) => store.createApiKey(record));
+  await withStore(io, (store) => store.createApiKey(record, CLI_ACTOR));
   if (opts.json) {
     io.stdout.write(`${JSON.stringify({ ...publicView(record), key, notice: NOT_SHOWN_AGAIN }, null, 2)}\n`);
     return 0;
@@ -156,7 +156,7 @@ async function revoke(args: string[], io: CliIO): Promise<number> {
   const id = rest[0]!;
   const now = createClock(io.env.CREDCHECK_NOW).now().toISOString();
   const revoked = await withStore(io, async (store) => {
-    if (await store.revokeApiKey(id, now)) return 'revoked';
+    if (await store.revokeApiKey(id, now, CLI_ACTOR)) return 'revoked';
     const known = (await store.listApiKeys()).some((k) => k.id === id);
     return known ? 'already' : 'unknown';
   });

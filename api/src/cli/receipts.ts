@@ -1,6 +1,6 @@
 import { createClock } from '../domain/clock.ts';
 import { ensureSigningKeys, rotateSigningKey } from '../receipts/signing-keys.ts';
-import { openStoreFromEnv } from './open-store.ts';
+import { CLI_ACTOR, openStoreFromEnv } from './open-store.ts';
 import { type CliCommand, CliError } from './types.ts';
 
 const USAGE = `Usage: credcheck receipts keys [--json]
@@ -27,7 +27,9 @@ export const receiptsCommand: CliCommand = {
     try {
       const now = createClock(io.env.CREDCHECK_NOW || undefined).now();
       const keys =
-        sub === 'rotate-key' ? await rotateSigningKey(store, now) : await ensureSigningKeys(store, now);
+        sub === 'rotate-key'
+          ? await rotateSigningKey(store, now, CLI_ACTOR)
+          : await ensureSigningKeys(store, now, CLI_ACTOR);
       const shown = keys.map((k) => ({
         kid: k.kid,
         createdAt: k.createdAt,

@@ -648,25 +648,10 @@ export class ListIndex {
   }
 
   private entryAt(row: number): Entry {
-    const at = row * POOLED;
-    const field = (f: number) => {
-      const v = this.pooled[at + f] as number;
-      return v >= DATE_BIT ? unpackDate(v) : this.pool.value(v);
-    };
     return {
-      id: this.entryIds.get(row),
+      ...this.entryFactsAt(row),
       subjectId: this.subjectIds.get(this.entrySubject[row] as number),
-      listType: field(F_LIST_TYPE) as string,
-      kind: field(F_KIND) as ListKind,
-      designator: field(F_DESIGNATOR) as string,
-      department: field(F_DEPARTMENT) as string,
-      basis: this.bases.get(row) as string,
-      reason: this.reasons.get(row) as string,
-      decidedOn: field(F_DECIDED) as string,
-      publishedOn: field(F_PUBLISHED),
-      validUntil: field(F_VALID),
-      status: field(F_STATUS) as StoredStatus,
-      seq: this.entrySeqs[row] as number,
+      department: this.pool.value(this.pooled[row * POOLED + F_DEPARTMENT] as number) as string,
       createdAt: this.created.get(row),
       updatedAt: this.updated.get(row),
     };

@@ -31,14 +31,15 @@ export async function hasNewerKey(store: Pick<Store, 'getSetting'>, known: numbe
   return (await store.getSetting(PREFIX + (known + 1))) !== null;
 }
 
-/** The keys, creating the first one in an empty store. */
+/** The keys, creating the first one in an empty store. `actor` is who, for the audit log. */
 export async function ensureSigningKeys(
   store: Pick<Store, 'getSetting' | 'initSetting'>,
   now: Date,
+  actor = 'system',
 ): Promise<SigningKeyRecord[]> {
   const keys = await readSigningKeys(store);
   if (keys.length > 0) return keys;
-  await writeKey(store, 1, now);
+  await writeKey(store, 1, now, actor, null);
   return readSigningKeys(store);
 }
 
@@ -46,13 +47,20 @@ export async function ensureSigningKeys(
 export async function rotateSigningKey(
   store: Pick<Store, 'getSetting' | 'initSetting'>,
   now: Date,
+  actor = 'system',
 ): Promise<SigningKeyRecord[]> {
   const keys = await readSigningKeys(store);
-  await writeKey(store, keys.length + 1, now);
+  await writeKey(store, keys.length + 1, now, actor, keys.at(-1)?.kid ?? null);
   return readSigningKeys(store);
 }
 
-async function writeKey(store: Pick<Store, 'initSetting'>, n: number, now: Date): Promise<void> {
+async function writeKey(
+  store: Pick<Store, 'initSetting'>,
+  n: number,
+  now: Date,
+  actor: string,
+  previous: string | null,
+): Promise<void> {
   const k = await generateSigningKey(now);
   const stored: StoredKey = {
     kid: k.kid,
@@ -60,5 +68,11 @@ async function writeKey(store: Pick<Store, 'initSetting'>, n: number, now: Date)
     privateJwk: k.privateJwk,
     publicJwk: k.publicJwk,
   };
-  await store.initSetting(PREFIX + n, JSON.stringify(stored));
+  // Audited only if this write wins (initSetting); the public key id, never the key.
+  await store.initSetting(PREFIX + n, JSON.stringify(stored), {
+    actor,
+    action: previous === null ? 'signing-key.created' : 'signing-key.rotated',
+    target: k.kid,
+    detail: { setting: PREFIX + n, previous },
+  });
 }

@@ -3,6 +3,19 @@ import pg from 'pg';
 import type { Catalog } from '../domain/catalog.ts';
 import type { ImportRecord, ImportSummary } from '../domain/model.ts';
 import { nonEmptyString, nonNegativeInt, positiveInt } from './arguments.ts';
+import {
+  AUDIT_COLUMNS,
+  type AuditDbRow,
+  catalogAudit,
+  decisionAudit,
+  importAudit,
+  keyCreatedAudit,
+  keyRevokedAudit,
+  SYSTEM_ACTOR,
+  settingAudit,
+  toAuditRecord,
+} from './audit.ts';
+import { type AuditEventRow, chainAudit } from './audit-chain.js';
 import { catalogChangeData, validCatalog } from './catalog-change.ts';
 import {
   API_KEY_COLUMNS,
@@ -149,12 +162,17 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
       return rows[0]?.value ?? null;
     },
 
-    async initSetting(key, value) {
-      const inserted = await query<{ value: string }>(
-        'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING value',
-        [key, value],
-      );
-      if (inserted[0]) return inserted[0].value;
+    async initSetting(key, value, audit) {
+      const at = now().toISOString();
+      const inserted = await transaction(async (c) => {
+        const { rows } = await c.query<{ value: string }>(
+          'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING value',
+          [key, value],
+        );
+        if (rows[0]) await appendAudit(c, [settingAudit(at, key, audit)]);
+        return { result: rows[0] };
+      });
+      if (inserted) return inserted.value;
       // A new statement sees the row of the writer that won, even one that committed after ours began.
       const rows = await query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]);
       return rows[0]!.value;
@@ -176,6 +194,7 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
           [seq, valid.version, JSON.stringify(valid), at, actor],
         );
         await syncIdentity(c, seq);
+        await appendAudit(c, [catalogAudit(at, actor, valid, seq)]);
         return { result: undefined };
       });
     },
@@ -238,18 +257,25 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
     async importRecords(chunks, options) {
       nonEmptyString(options?.actor, 'actor');
       const at = now().toISOString();
-      return transaction(async (c) => ({
-        result: await importChunks(c, chunks, options, at, mergeEvery),
-        rollback: options.dryRun === true,
-      }));
+      return transaction(async (c) => {
+        const summary = await importChunks(c, chunks, options, at, mergeEvery);
+        if (!options.dryRun) await appendAudit(c, [importAudit(at, options.actor, summary)]);
+        return { result: summary, rollback: options.dryRun === true };
+      });
     },
 
-    async createApiKey(record) {
+    async createApiKey(record, actor = SYSTEM_ACTOR) {
       const r = validApiKey(record);
-      await query(
-        `INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        apiKeyValues(r),
-      );
+      nonEmptyString(actor, 'actor');
+      const at = now().toISOString();
+      await transaction(async (c) => {
+        await c.query(
+          `INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          apiKeyValues(r),
+        );
+        await appendAudit(c, [keyCreatedAudit(at, actor, r)]);
+        return { result: undefined };
+      });
     },
 
     async listApiKeys() {
@@ -262,30 +288,41 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
       return rows[0] ? toApiKey(rows[0]) : null;
     },
 
-    async revokeApiKey(id, at) {
+    async revokeApiKey(id, at, actor = SYSTEM_ACTOR) {
       const when = validRevocation(id, at);
-      const rows = await query(
-        'UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING id',
-        [when, id],
-      );
-      return rows.length === 1;
+      nonEmptyString(actor, 'actor');
+      const auditAt = now().toISOString();
+      return transaction(async (c) => {
+        const { rowCount } = await c.query(
+          'UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL',
+          [when, id],
+        );
+        const revoked = rowCount === 1;
+        if (revoked) await appendAudit(c, [keyRevokedAudit(auditAt, actor, id, when)]);
+        return { result: revoked };
+      });
     },
 
     async recordDecisions(records) {
       const valid = records.map(validDecision);
       if (valid.length === 0) return;
-      // One statement (atomic on its own), one round trip: a column array per field, unnested.
+      // The rows in one statement (a column array per field, unnested), then their audit records.
       const columns = Array.from({ length: 11 }, () => [] as unknown[]);
       for (const r of valid) {
         const values = decisionValues(r);
         for (let i = 0; i < values.length; i++) columns[i]!.push(values[i]);
       }
-      await query(
-        `INSERT INTO decisions (${DECISION_COLUMNS})
-         SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[],
-                              $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[])`,
-        columns,
-      );
+      const audit = valid.map(decisionAudit);
+      await transaction(async (c) => {
+        await c.query(
+          `INSERT INTO decisions (${DECISION_COLUMNS})
+           SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[])`,
+          columns,
+        );
+        await appendAudit(c, audit);
+        return { result: undefined };
+      });
     },
 
     async putIdempotentResponse(r) {
@@ -317,6 +354,19 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
     async getDecision(id) {
       const rows = await query<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions WHERE id = $1`, [id]);
       return rows[0] ? toDecision(rows[0]) : null;
+    },
+
+    async readAudit(afterSeq, limit) {
+      const rows = await query<AuditDbRow>(
+        `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
+        [nonNegativeInt(afterSeq, 'afterSeq'), positiveInt(limit, 'limit')],
+      );
+      return rows.map(toAuditRecord);
+    },
+
+    async auditHead() {
+      const rows = await query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_head');
+      return { seq: Number(rows[0]!.seq), hash: rows[0]!.hash };
     },
   };
   return store;
@@ -353,6 +403,30 @@ async function lockChangeLog(c: pg.PoolClient): Promise<number> {
   await c.query(`SELECT pg_advisory_xact_lock(hashtext('credcheck:change_log:' || current_schema()))`);
   const { rows } = await c.query<{ seq: string }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM change_log');
   return Number(rows[0]!.seq);
+}
+
+/**
+ * Appends audit records in the caller's transaction. FOR UPDATE on the head row makes every other
+ * appender wait until this transaction ends, and then read the head it left (READ COMMITTED
+ * re-reads a row locked after a wait), so the chain stays one line. Take it last, after the
+ * write's own statements and any change-log lock (always in that order: no deadlock), so that it
+ * is held only to the commit.
+ */
+async function appendAudit(c: pg.PoolClient, events: AuditEventRow[]): Promise<void> {
+  const { rows: head } = await c.query<{ seq: string; hash: string }>(
+    'SELECT seq, hash FROM audit_head FOR UPDATE',
+  );
+  const chained = chainAudit(head[0]!, events);
+  const columns = Array.from({ length: 8 }, () => [] as unknown[]);
+  for (const row of chained.rows) for (let i = 0; i < 8; i++) columns[i]!.push(row[i]);
+  await c.query(
+    `WITH appended AS (
+       INSERT INTO audit_log (${AUDIT_COLUMNS})
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+     )
+     UPDATE audit_head SET seq = $9, hash = $10`,
+    [...columns, chained.head.seq, chained.head.hash],
+  );
 }
 
 /** Keeps the identity default ahead of the seqs the store assigned itself. */

@@ -1,13 +1,16 @@
 import { Worker } from 'node:worker_threads';
+import type { AuditEventRow } from './audit-chain.js';
 
 /**
- * A connection in a worker thread that appends rows to one table. better-sqlite3 blocks the
- * thread it runs on; decision records (about 1 KB each, written at thousands per second) would
- * take that time from every request of the API, so they are written here instead. Each call
- * resolves once its rows are committed, or rejects with SQLite's error (code kept).
+ * A connection in a worker thread that appends rows to one table, and their audit records to the
+ * audit log in the same transaction (chained there: this connection's transaction is the one that
+ * holds the write lock). better-sqlite3 blocks the thread it runs on; decision records (about
+ * 1 KB each, written at thousands per second) would take that time from every request of the API,
+ * so they are written here instead. Each call resolves once its rows are committed, or rejects
+ * with SQLite's error (code kept).
  */
 export interface BackgroundWriter {
-  write(rows: unknown[][]): Promise<void>;
+  write(rows: unknown[][], audit: AuditEventRow[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,19 +38,21 @@ export function startBackgroundWriter(file: string, sql: string): BackgroundWrit
   worker.on('error', (err) => failAll(err));
   worker.on('exit', (code) => failAll(new Error(`SQLite writer thread exited (${code})`)));
   return {
-    write(rows) {
+    write(rows, audit) {
       if (failure) return Promise.reject(failure);
       const id = next++;
       // Keeps the process alive only while a write is outstanding.
       worker.ref();
       return new Promise<void>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ id, rows });
+        worker.postMessage({ id, rows, audit });
       });
     },
     async close() {
       if (failure) return;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // An unreferenced worker would let the process end (unsettled) before the thread closes the file.
+      worker.ref();
       worker.postMessage({ close: true });
       await exited;
     },

@@ -4,6 +4,19 @@ import Database from 'better-sqlite3';
 import type { Catalog } from '../domain/catalog.ts';
 import type { Change, ImportRecord, ImportSummary } from '../domain/model.ts';
 import { nonEmptyString, nonNegativeInt, positiveInt } from './arguments.ts';
+import {
+  AUDIT_COLUMNS,
+  type AuditDbRow,
+  catalogAudit,
+  decisionAudit,
+  importAudit,
+  keyCreatedAudit,
+  keyRevokedAudit,
+  SYSTEM_ACTOR,
+  settingAudit,
+  toAuditRecord,
+} from './audit.ts';
+import { type AuditEventRow, chainAudit } from './audit-chain.js';
 import { catalogChangeData, validCatalog } from './catalog-change.ts';
 import {
   API_KEY_COLUMNS,
@@ -63,6 +76,15 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
     getSetting: () => sql<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
     initSetting: () => sql('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
     maxSeq: () => sql<[], { seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM change_log'),
+    auditHead: () => sql<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_head'),
+  };
+
+  /** Inside a write transaction (which holds SQLite's one write lock, so the head cannot move under it). */
+  const appendAudit = (events: AuditEventRow[]) => {
+    const { rows, head } = chainAudit(stmt.auditHead().get()!, events);
+    const insert = sql(`INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES (${placeholders(8)})`);
+    for (const row of rows) insert.run(row);
+    sql('UPDATE audit_head SET seq = ?, hash = ?').run(head.seq, head.hash);
   };
 
   const appendChange = (seq: number, at: string, c: Omit<Change, 'seq' | 'at'>) =>
@@ -86,8 +108,11 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
       return stmt.getSetting().get(key)?.value ?? null;
     },
 
-    async initSetting(key, value) {
-      stmt.initSetting().run(key, value);
+    async initSetting(key, value, audit) {
+      const at = now().toISOString();
+      db.transaction(() => {
+        if (stmt.initSetting().run(key, value).changes === 1) appendAudit([settingAudit(at, key, audit)]);
+      }).immediate();
       return stmt.getSetting().get(key)!.value;
     },
 
@@ -111,6 +136,7 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
           at,
           actor,
         );
+        appendAudit([catalogAudit(at, actor, valid, seq)]);
       }).immediate();
     },
 
@@ -170,7 +196,10 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
       const stage = `import_stage_${++stageCounter}`;
       try {
         const rows = await stageRecords(db, stage, chunks, options);
-        return mergeStaged(db, stage, rows, options, now().toISOString());
+        const at = now().toISOString();
+        return mergeStaged(db, stage, rows, options, at, (summary) =>
+          appendAudit([importAudit(at, options.actor, summary)]),
+        );
       } finally {
         db.exec(
           `DROP TABLE IF EXISTS temp.${stage}_s; DROP TABLE IF EXISTS temp.${stage}_e; DROP TABLE IF EXISTS temp.${stage}_plan`,
@@ -178,9 +207,14 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
       }
     },
 
-    async createApiKey(record) {
+    async createApiKey(record, actor = SYSTEM_ACTOR) {
       const r = validApiKey(record);
-      sql(`INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES (${placeholders(9)})`).run(apiKeyValues(r));
+      nonEmptyString(actor, 'actor');
+      const at = now().toISOString();
+      db.transaction(() => {
+        sql(`INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES (${placeholders(9)})`).run(apiKeyValues(r));
+        appendAudit([keyCreatedAudit(at, actor, r)]);
+      }).immediate();
     },
 
     async listApiKeys() {
@@ -196,22 +230,31 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
       return row ? toApiKey(row) : null;
     },
 
-    async revokeApiKey(id, at) {
+    async revokeApiKey(id, at, actor = SYSTEM_ACTOR) {
       const when = validRevocation(id, at);
-      return (
-        sql('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(when, id)
-          .changes === 1
-      );
+      nonEmptyString(actor, 'actor');
+      const auditAt = now().toISOString();
+      return db
+        .transaction(() => {
+          const revoked =
+            sql('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(when, id)
+              .changes === 1;
+          if (revoked) appendAudit([keyRevokedAudit(auditAt, actor, id, when)]);
+          return revoked;
+        })
+        .immediate();
     },
 
     async recordDecisions(records) {
       const valid = records.map(validDecision);
       if (valid.length === 0) return;
       const rows = valid.map(decisionValues);
+      const audit = valid.map(decisionAudit);
       if (file === ':memory:') {
         const insert = sql(`INSERT INTO decisions (${DECISION_COLUMNS}) VALUES (${placeholders(11)})`);
         db.transaction(() => {
           for (const row of rows) insert.run(row);
+          appendAudit(audit);
         }).immediate();
         return;
       }
@@ -219,7 +262,7 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
         file,
         `INSERT INTO decisions (${DECISION_COLUMNS}) VALUES (${placeholders(11)})`,
       );
-      await decisionWriter.write(rows);
+      await decisionWriter.write(rows, audit);
     },
 
     async putIdempotentResponse(r) {
@@ -245,6 +288,18 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
         id,
       );
       return row ? toDecision(row) : null;
+    },
+
+    async readAudit(afterSeq, limit) {
+      return sql<[number, number], AuditDbRow>(
+        `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`,
+      )
+        .all(nonNegativeInt(afterSeq, 'afterSeq'), positiveInt(limit, 'limit'))
+        .map(toAuditRecord);
+    },
+
+    async auditHead() {
+      return stmt.auditHead().get()!;
     },
   };
   return store;
@@ -348,7 +403,14 @@ class DryRunRollback extends Error {}
  * record order, a record's subject before its entry, and appended with the entity as it stands
  * after them; the entity rows are then upserted set-wise, later versions overwriting earlier ones.
  */
-function mergeStaged(db: Db, stage: string, rows: number, options: ImportOptions, at: string): ImportSummary {
+function mergeStaged(
+  db: Db,
+  stage: string,
+  rows: number,
+  options: ImportOptions,
+  at: string,
+  audit: (summary: ImportSummary) => void,
+): ImportSummary {
   const plan = `${stage}_plan`;
   const [ss, se] = [`temp.${stage}_s`, `temp.${stage}_e`];
   let summary: ImportSummary | undefined;
@@ -443,6 +505,7 @@ function mergeStaged(db: Db, stage: string, rows: number, options: ImportOptions
       dryRun: options.dryRun === true,
     };
     if (options.dryRun) throw new DryRunRollback();
+    audit(summary);
   });
   try {
     merge.immediate();

@@ -64,6 +64,40 @@ export interface IdempotentResponse {
 }
 
 /**
+ * What a write records in the audit log, besides the instant. Never a clear ID number: persons
+ * appear as their subject key `p:<hmac>`.
+ */
+export interface AuditEvent {
+  /** Who: an API key id, `anonymous`, `cli`, `system`, `import:<actor>`. */
+  actor: string;
+  /** What: `decision`, `import`, `key.created`, `key.revoked`, `catalog.replaced`, `signing-key.rotated`, … */
+  action: string;
+  /** On what: a decision id, key id, catalog version, setting name, … */
+  target: string;
+  /** A few facts about it, stored as compact JSON. */
+  detail: Record<string, unknown>;
+}
+
+/**
+ * One record of the append-only, hash-chained audit log (audit-chain.js defines the hash, so that
+ * anyone holding a copy can verify it). Columns are text exactly as hashed.
+ */
+export interface AuditRecord {
+  /** 1, 2, 3, … without gaps; the order of the chain. */
+  seq: number;
+  /** `…Z` with milliseconds: a decision's own instant, otherwise when the write committed (store clock). */
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  /** JSON text as stored and hashed. */
+  detail: string;
+  /** The previous record's hash (64 "0" for seq 1). */
+  prevHash: string;
+  hash: string;
+}
+
+/**
  * The one persistence contract. SQLite (default) and PostgreSQL implement it and pass the same
  * conformance suite (api/test/store.conformance.test.ts).
  */
@@ -74,10 +108,13 @@ export interface Store {
   close(): Promise<void>;
 
   getSetting(key: string): Promise<string | null>;
-  /** Sets the value only if the key has none yet; returns the value that holds afterwards. */
-  initSetting(key: string, value: string): Promise<string>;
+  /**
+   * Sets the value only if the key has none yet; returns the value that holds afterwards. Setting
+   * it appends `audit` (default: `setting.created` by `system`, target the key; never the value).
+   */
+  initSetting(key: string, value: string, audit?: AuditEvent): Promise<string>;
 
-  /** Replaces the measure catalog in one transaction and logs a `catalog.replaced` change. */
+  /** Replaces the measure catalog in one transaction and logs a `catalog.replaced` change and audit record. */
   replaceCatalog(catalog: Catalog, actor: string): Promise<void>;
   getCatalog(): Promise<Catalog | null>;
 
@@ -105,27 +142,42 @@ export interface Store {
    * `entry.updated`) whose data is the entity after it, and the entity's seq is that change's seq;
    * changes are numbered in record order, a record's subject before its entry. In the summary,
    * `unchanged` counts the records whose entry changed nothing (rows − entriesCreated − entriesUpdated).
+   * Unless a dry run, one `import` audit record by `import:<actor>` carries the summary.
    */
   importRecords(
     chunks: AsyncIterable<ImportRecord[]> | Iterable<ImportRecord[]>,
     opts: ImportOptions,
   ): Promise<ImportSummary>;
 
-  /** Rejects a malformed record (see ApiKeyRecord) and a duplicate id or hash. */
-  createApiKey(record: ApiKeyRecord): Promise<void>;
+  /**
+   * Rejects a malformed record (see ApiKeyRecord) and a duplicate id or hash. Audited as
+   * `key.created` by `actor` (an API key id, `cli`; default `system`).
+   */
+  createApiKey(record: ApiKeyRecord, actor?: string): Promise<void>;
   /** Every key, revoked ones included, oldest first. */
   listApiKeys(): Promise<ApiKeyRecord[]>;
   /** The key with this hash, revoked or not (the caller checks `revokedAt`). */
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
-  /** False when no key has this id or it is already revoked. */
-  revokeApiKey(id: string, at: string): Promise<boolean>;
+  /** False when no key has this id or it is already revoked. Audited as `key.revoked` by `actor` (default `system`). */
+  revokeApiKey(id: string, at: string, actor?: string): Promise<boolean>;
 
-  /** Writes all records or none (one transaction); an id already stored fails the whole batch. */
+  /**
+   * Writes all records or none (one transaction), each with its `decision` audit record (by the
+   * key id, or `anonymous`); an id already stored fails the whole batch.
+   */
   recordDecisions(records: DecisionRecord[]): Promise<void>;
   getDecision(id: string): Promise<DecisionRecord | null>;
   /** Keeps the first response for (keyId, idemKey); false when one is already kept (then nothing changes). */
   putIdempotentResponse(record: IdempotentResponse): Promise<boolean>;
   getIdempotentResponse(keyId: string, idemKey: string): Promise<IdempotentResponse | null>;
+
+  /**
+   * The audit log after `afterSeq`, in seq order, at most `limit` records. There is no way to
+   * change or remove a record: every write above appends its own in the write's transaction.
+   */
+  readAudit(afterSeq: number, limit: number): Promise<AuditRecord[]>;
+  /** Seq and hash of the last record as the chain head row keeps them (0 and 64 "0" when empty). */
+  auditHead(): Promise<{ seq: number; hash: string }>;
 }
 
 /** What every store accepts besides its location. */

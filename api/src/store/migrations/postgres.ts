@@ -131,4 +131,57 @@ CREATE TABLE idempotent_responses (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'audit log',
+    sql: `
+-- Append-only and hash-chained (see ../audit-chain.js for the hash). Columns are text exactly as
+-- hashed (at too, not timestamptz, so that a copy verifies without reformatting). The triggers
+-- stop the application and honest mistakes, not a superuser or the table's owner, who can drop
+-- them and rewrite rows: that is what credcheck audit verify detects.
+CREATE TABLE audit_log (
+  seq       bigint PRIMARY KEY CHECK (seq > 0),
+  at        text NOT NULL,
+  actor     text NOT NULL,
+  action    text NOT NULL,
+  target    text NOT NULL,
+  detail    text NOT NULL,
+  prev_hash text NOT NULL,
+  hash      text NOT NULL
+);
+
+CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '% is append-only: % rejected', TG_TABLE_NAME, TG_OP USING ERRCODE = 'restrict_violation';
+END
+$$;
+CREATE TRIGGER audit_log_no_update_delete BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+
+-- The chain head: one row, seq and hash of the last record. Every append takes it with
+-- SELECT … FOR UPDATE inside the write's transaction and moves it forward before commit, so
+-- appends are serialized and the chain stays one line; verify compares it with the log's end.
+CREATE TABLE audit_head (
+  one  boolean PRIMARY KEY DEFAULT true CHECK (one),
+  seq  bigint NOT NULL,
+  hash text NOT NULL
+);
+INSERT INTO audit_head (one, seq, hash) VALUES (true, 0, '${'0'.repeat(64)}');
+
+CREATE FUNCTION audit_head_forward_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.one AND NEW.seq > OLD.seq THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'audit_head only moves forward: % rejected', TG_OP USING ERRCODE = 'restrict_violation';
+END
+$$;
+CREATE TRIGGER audit_head_forward BEFORE UPDATE OR DELETE ON audit_head
+  FOR EACH ROW EXECUTE FUNCTION audit_head_forward_only();
+CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+`,
+  },
 ];

@@ -126,4 +126,42 @@ CREATE TABLE idempotent_responses (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'audit log',
+    sql: `
+-- Append-only and hash-chained (see ../audit-chain.js for the hash): every write and decision
+-- appends its record in its own transaction. Columns are text exactly as hashed. The triggers
+-- stop the application and honest mistakes, not someone who can write the file: such a person
+-- can drop them and rewrite rows, and that is what credcheck audit verify detects.
+CREATE TABLE audit_log (
+  seq       INTEGER PRIMARY KEY CHECK (seq > 0),
+  at        TEXT NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  target    TEXT NOT NULL,
+  detail    TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE rejected'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: DELETE rejected'); END;
+
+-- The chain head: one row, seq and hash of the last record, moved forward with each append in
+-- the same transaction. Appenders read it inside their write transaction; verify compares it
+-- with the log's end, so records cut off the end are noticed too.
+CREATE TABLE audit_head (
+  one  INTEGER PRIMARY KEY CHECK (one = 1),
+  seq  INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+INSERT INTO audit_head (one, seq, hash) VALUES (1, 0, '${'0'.repeat(64)}');
+CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head WHEN NEW.seq <= OLD.seq OR NEW.one <> OLD.one
+BEGIN SELECT RAISE(ABORT, 'audit_head only moves forward'); END;
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+BEGIN SELECT RAISE(ABORT, 'audit_head cannot be deleted'); END;
+`,
+  },
 ];
