@@ -1,7 +1,7 @@
 import { maskIdPublic, maskPersonName } from '@credcheck/sdk/mask';
 import type { Catalog } from '../domain/catalog.ts';
 import type { Subject, SubjectStatus } from '../domain/model.ts';
-import { entryStatusAt, isInForce, subjectStatusAt } from '../domain/status.ts';
+import { entryStatusAt, isInForce } from '../domain/status.ts';
 import type { EntryFacts } from '../index/list-index.ts';
 
 /** Who is asking decides how much of a person is shown (identifiers.md §3). */
