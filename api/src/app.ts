@@ -15,6 +15,7 @@ import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { problemDocRoutes } from './routes/problem-docs.ts';
 import { searchRoutes } from './routes/search.ts';
+import { snapshotRoutes } from './routes/snapshot.ts';
 import { subjectRoutes } from './routes/subjects.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', subjectRoutes());
   app.route('/', searchRoutes());
   app.route('/', changeRoutes());
+  app.route('/', snapshotRoutes());
   app.route('/', decisionRoutes());
   app.route('/', wellKnownRoutes());
   app.route('/', catalogRoutes());

@@ -25,6 +25,8 @@ export interface ServerConfig {
   corsOrigins: string[];
   /** How often the in-memory index polls the change log for writes of other processes. */
   refreshMs: number;
+  /** How often a new hash-prefix snapshot for the extension may be published; 0 = none. */
+  snapshotMs: number;
   /** CREDCHECK_HOLIDAYS: the operator's holiday file over the shipped one, if any. */
   holidaysFile: string | null;
   /** Working days for deadlines: the shipped holiday arrangement with CREDCHECK_HOLIDAYS over it. */
@@ -64,6 +66,11 @@ export const CONFIG_VARS = [
     'CREDCHECK_REFRESH_MS',
     '1000',
     'How often (ms) the in-memory index picks up changes written by other processes (imports, other API nodes)',
+  ],
+  [
+    'CREDCHECK_SNAPSHOT_MS',
+    '60000',
+    'How often (ms) at most a new hash-prefix snapshot for the extension’s local check is published when the data changed; 0 = none',
   ],
   [
     'CREDCHECK_HOLIDAYS',
@@ -108,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     trustProxy: intVar(env, 'CREDCHECK_TRUST_PROXY', 0, 0, 10),
     corsOrigins: corsOrigins(env.CREDCHECK_CORS_ORIGINS),
     refreshMs: intVar(env, 'CREDCHECK_REFRESH_MS', 1000, 50, 3_600_000),
+    snapshotMs: intVar(env, 'CREDCHECK_SNAPSHOT_MS', 60_000, 0, 86_400_000),
     holidaysFile: env.CREDCHECK_HOLIDAYS || null,
     calendar: workingCalendar(env.CREDCHECK_HOLIDAYS || null),
   };

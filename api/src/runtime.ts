@@ -6,6 +6,7 @@ import { startRefresher } from './index/refresher.ts';
 import { loadLiveIndex } from './index/startup.ts';
 import { createReceiptSigner } from './receipts/signer.ts';
 import { ensureSigningKeys } from './receipts/signing-keys.ts';
+import { startSnapshotPublisher } from './snapshots/publisher.ts';
 import type { Store } from './store/types.ts';
 
 export interface RuntimeOptions {
@@ -14,6 +15,8 @@ export interface RuntimeOptions {
   idHmacKey: string;
   bodyLimit: number;
   refreshMs: number;
+  /** How often a new extension snapshot may be published (CREDCHECK_SNAPSHOT_MS); 0 = none. */
+  snapshotMs?: number;
   /** Where the index snapshot lives; null keeps none. */
   snapshotDir: string | null;
   log?: (msg: string) => void;
@@ -64,6 +67,10 @@ export async function openRuntime(store: Store, opts: RuntimeOptions): Promise<R
     },
     log,
   });
+  const snapshots =
+    opts.snapshotMs && opts.snapshotMs > 0
+      ? startSnapshotPublisher({ index, clock: opts.clock, intervalMs: opts.snapshotMs, log })
+      : undefined;
   const deps: AppDeps = {
     store,
     clock: opts.clock,
@@ -72,12 +79,14 @@ export async function openRuntime(store: Store, opts: RuntimeOptions): Promise<R
     catalog: () => catalog,
     index,
     decisions,
+    ...(snapshots ? { snapshots } : {}),
   };
   return {
     deps,
     refresh: () => refresher.refresh(),
     async stop() {
       await refresher.stop();
+      await snapshots?.stop();
       await decisions.idle();
       // When the data moved while serving, the next start then loads in seconds instead of
       // catching up or scanning.

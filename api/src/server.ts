@@ -56,6 +56,7 @@ export async function startServer(
     idHmacKey,
     bodyLimit: config.bodyLimit,
     refreshMs: config.refreshMs,
+    snapshotMs: config.snapshotMs,
     snapshotDir: config.dataDir,
     log,
   });

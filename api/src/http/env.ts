@@ -3,6 +3,7 @@ import type { DecisionService } from '../decisions/service.ts';
 import type { Catalog } from '../domain/catalog.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { LiveIndex } from '../index/live-index.ts';
+import type { SnapshotPublisher } from '../snapshots/publisher.ts';
 import type { Store } from '../store/types.ts';
 import type { AuthDeps } from './auth.ts';
 
@@ -24,6 +25,8 @@ export interface AppDeps {
   index: LiveIndex;
   /** Decides, signs receipts and records decisions. */
   decisions: DecisionService;
+  /** The hash-prefix snapshot the extension syncs, with deltas; absent where none is published. */
+  snapshots?: SnapshotPublisher;
   /** Admin key and rate limits; without it, keys still work and nothing is rate-limited. */
   auth?: AuthDeps;
 }

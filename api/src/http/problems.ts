@@ -67,6 +67,13 @@ export const PROBLEM_TYPES = {
     titleZh: '不支持的请求方法',
     about: 'The path exists but does not accept this HTTP method.',
   },
+  'snapshot-too-old': {
+    status: 410,
+    title: 'Snapshot version too old',
+    titleZh: '快照版本过旧',
+    about:
+      'The deltas from this snapshot version are no longer kept (or the version was never published): download GET /v1/snapshot whole, then sync from its version.',
+  },
   'payload-too-large': {
     status: 413,
     title: 'Payload too large',

@@ -348,7 +348,11 @@ export class ListIndex {
    */
   facts(key: string): SubjectFacts | undefined {
     const row = this.rowOfKey(key);
-    if (row < 0) return undefined;
+    return row < 0 ? undefined : this.factsAt(row);
+  }
+
+  /** `facts` of the subject in `row` (0 ≤ row < size). */
+  factsAt(row: number): SubjectFacts {
     const entries: EntryFacts[] = [];
     for (let e = (this.firstEntry[row] as number) - 1; e >= 0; e = (this.nextEntry[e] as number) - 1) {
       entries.push(this.entryFactsAt(e));

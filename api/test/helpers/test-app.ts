@@ -24,7 +24,13 @@ export interface TestApp {
 
 export async function openTestApp(
   factory: StoreFactory,
-  opts: { records?: ImportRecord[]; today?: string; auth?: AuthDeps; refreshMs?: number } = {},
+  opts: {
+    records?: ImportRecord[];
+    today?: string;
+    auth?: AuthDeps;
+    refreshMs?: number;
+    snapshotMs?: number;
+  } = {},
 ): Promise<TestApp> {
   const today = opts.today ?? '2026-11-23';
   const db = await factory.create();
@@ -37,6 +43,7 @@ export async function openTestApp(
     idHmacKey: prepared.idHmacKey,
     bodyLimit: 4 * 1024 * 1024,
     refreshMs: opts.refreshMs ?? 60_000,
+    ...(opts.snapshotMs ? { snapshotMs: opts.snapshotMs } : {}),
     snapshotDir: null,
   });
   const app = createApp(opts.auth ? { ...runtime.deps, auth: opts.auth } : runtime.deps);

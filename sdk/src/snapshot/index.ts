@@ -14,6 +14,7 @@ export {
   DEFAULT_PREFIX_BITS,
   PrefixSnapshot,
   prefixOf,
+  SnapshotBuilder,
   type SnapshotItem,
   type SnapshotKind,
   snapshotKey,

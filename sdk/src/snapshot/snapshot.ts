@@ -167,13 +167,27 @@ export function buildSnapshot(
   items: Iterable<SnapshotItem>,
   options: { version: number; prefixBits?: number },
 ): PrefixSnapshot {
-  const bits = options.prefixBits ?? DEFAULT_PREFIX_BITS;
-  checkPrefixBits(bits);
-  checkVersion(options.version);
-  const packed: Record<SnapshotKind, number[]> = { code: [], name: [] };
-  for (const item of items) {
+  const builder = new SnapshotBuilder(options.prefixBits);
+  for (const item of items) builder.add(item);
+  return builder.finish(options.version);
+}
+
+/**
+ * buildSnapshot one item at a time, for a server that hashes a million keys in slices between
+ * requests instead of in one long pause.
+ */
+export class SnapshotBuilder {
+  readonly prefixBits: number;
+  private readonly packed: Record<SnapshotKind, number[]> = { code: [], name: [] };
+
+  constructor(prefixBits = DEFAULT_PREFIX_BITS) {
+    checkPrefixBits(prefixBits);
+    this.prefixBits = prefixBits;
+  }
+
+  add(item: SnapshotItem): void {
     const cls = CLASS_OF[item.status];
-    const list = packed[item.kind];
+    const list = this.packed[item.kind];
     if (cls === undefined || list === undefined) {
       throw new SnapshotError(
         'invalid-input',
@@ -182,12 +196,18 @@ export function buildSnapshot(
     }
     const key = snapshotKey(item.kind, item.key);
     if (key === '') throw new SnapshotError('invalid-input', `empty ${item.kind} after normalization`);
-    list.push(prefixOfKey(key, bits) * 4 + cls);
+    list.push(prefixOfKey(key, this.prefixBits) * 4 + cls);
   }
-  return new PrefixSnapshot(
-    options.version,
-    bits,
-    setFromPacked(bits, Float64Array.from(packed.code)),
-    setFromPacked(bits, Float64Array.from(packed.name)),
-  );
+
+  /** The snapshot of everything added, at data `version`. */
+  finish(version: number): PrefixSnapshot {
+    checkVersion(version);
+    const bits = this.prefixBits;
+    return new PrefixSnapshot(
+      version,
+      bits,
+      setFromPacked(bits, Float64Array.from(this.packed.code)),
+      setFromPacked(bits, Float64Array.from(this.packed.name)),
+    );
+  }
 }
