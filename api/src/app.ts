@@ -10,13 +10,20 @@ import { readBody } from './http/read-body.ts';
 import { requestIdFrom } from './http/request-id.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { changeRoutes } from './routes/changes.ts';
+import { clearanceRoutes } from './routes/clearances.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { entryRoutes } from './routes/entries.ts';
+import { feedbackRoutes } from './routes/feedback.ts';
 import { healthRoutes } from './routes/health.ts';
+import { objectionRoutes } from './routes/objections.ts';
 import { problemDocRoutes } from './routes/problem-docs.ts';
+import { repairRoutes } from './routes/repairs.ts';
 import { searchRoutes } from './routes/search.ts';
 import { snapshotRoutes } from './routes/snapshot.ts';
+import { statsRoutes } from './routes/stats.ts';
 import { subjectRoutes } from './routes/subjects.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 
 export const OPENAPI_INFO = {
@@ -72,6 +79,13 @@ export function createApp(deps: AppDeps) {
   app.route('/', changeRoutes());
   app.route('/', snapshotRoutes());
   app.route('/', decisionRoutes());
+  app.route('/', entryRoutes());
+  app.route('/', objectionRoutes());
+  app.route('/', repairRoutes());
+  app.route('/', feedbackRoutes());
+  app.route('/', clearanceRoutes());
+  app.route('/', statsRoutes());
+  app.route('/', webhookRoutes());
   app.route('/', wellKnownRoutes());
   app.route('/', catalogRoutes());
   app.route('/', problemDocRoutes());

@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { loadDefaultDueProcess } from './domain/default-due-process.ts';
 import { loadDefaultHolidays } from './domain/default-holidays.ts';
+import {
+  createDueProcessRules,
+  DueProcessDataError,
+  type DueProcessRules,
+  parseDueProcessOverride,
+} from './domain/due-process-rules.ts';
+import { parseDuration } from './domain/duration.ts';
 import { HolidayDataError, parseHolidayData } from './domain/holidays.ts';
 import { createWorkingCalendar, type WorkingCalendar } from './domain/working-days.ts';
 
@@ -31,6 +39,12 @@ export interface ServerConfig {
   holidaysFile: string | null;
   /** Working days for deadlines: the shipped holiday arrangement with CREDCHECK_HOLIDAYS over it. */
   calendar: WorkingCalendar;
+  /** Publication, objection and repair rules: the shipped ones with CREDCHECK_DUE_PROCESS over them. */
+  dueProcess: DueProcessRules;
+  /** Decisions without feedback for this long are overdue (CREDCHECK_FEEDBACK_DUE). */
+  feedbackDueMs: number;
+  /** Webhook delivery (CREDCHECK_WEBHOOK_*). */
+  webhooks: { allowHttp: boolean; maxAttempts: number; retryMs: number; timeoutMs: number };
 }
 
 export const CONFIG_VARS = [
@@ -65,7 +79,7 @@ export const CONFIG_VARS = [
   [
     'CREDCHECK_REFRESH_MS',
     '1000',
-    'How often (ms) the in-memory index picks up changes written by other processes (imports, other API nodes)',
+    "How often (ms) the in-memory index polls for changes written by other processes (imports, other API nodes), besides being told at once (PostgreSQL LISTEN/NOTIFY; SQLite: the file's change counter, read every 25 ms)",
   ],
   [
     'CREDCHECK_SNAPSHOT_MS',
@@ -77,6 +91,32 @@ export const CONFIG_VARS = [
     '(unset)',
     'JSON file of holiday arrangements in the format of api/holidays/cn.json; each year it lists replaces the shipped year, other years are added (e.g. next year’s notice once published)',
   ],
+  [
+    'CREDCHECK_DUE_PROCESS',
+    '(unset)',
+    'JSON file of due-process rules in the format of api/catalog/due-process.json (publication deadline, objection verification days, credit-repair rules per list type); its defaults and each list type it names replace the shipped ones',
+  ],
+  [
+    'CREDCHECK_FEEDBACK_DUE',
+    'P7D',
+    'How long after a decision its feedback (执行反馈) is due, as an ISO 8601 duration (P7D, PT36H); older decisions without feedback are listed as missing and counted overdue',
+  ],
+  [
+    'CREDCHECK_WEBHOOK_ALLOW_HTTP',
+    '0',
+    'Accept webhook targets on plain http:// beyond localhost (1 = yes, for receivers on a closed network); https is always accepted',
+  ],
+  [
+    'CREDCHECK_WEBHOOK_MAX_ATTEMPTS',
+    '12',
+    'Attempts per webhook delivery (network errors, timeouts, 408, 429 and 5xx are retried) before it is marked dead in its delivery log',
+  ],
+  [
+    'CREDCHECK_WEBHOOK_RETRY_MS',
+    '30000',
+    'Delay (ms) before the first retry of a webhook delivery; each next one doubles, with jitter, up to 6 hours (a receiver’s Retry-After is a floor)',
+  ],
+  ['CREDCHECK_WEBHOOK_TIMEOUT_MS', '10000', 'Time (ms) a webhook receiver has to answer one attempt'],
 ] as const;
 
 export class ConfigError extends Error {}
@@ -118,6 +158,14 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     snapshotMs: intVar(env, 'CREDCHECK_SNAPSHOT_MS', 60_000, 0, 86_400_000),
     holidaysFile: env.CREDCHECK_HOLIDAYS || null,
     calendar: workingCalendar(env.CREDCHECK_HOLIDAYS || null),
+    dueProcess: dueProcessRules(env.CREDCHECK_DUE_PROCESS || null),
+    feedbackDueMs: feedbackDue(env.CREDCHECK_FEEDBACK_DUE),
+    webhooks: {
+      allowHttp: env.CREDCHECK_WEBHOOK_ALLOW_HTTP === '1' || env.CREDCHECK_WEBHOOK_ALLOW_HTTP === 'true',
+      maxAttempts: intVar(env, 'CREDCHECK_WEBHOOK_MAX_ATTEMPTS', 12, 1, 100),
+      retryMs: intVar(env, 'CREDCHECK_WEBHOOK_RETRY_MS', 30_000, 10, 86_400_000),
+      timeoutMs: intVar(env, 'CREDCHECK_WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
+    },
   };
 }
 
@@ -135,6 +183,36 @@ function workingCalendar(file: string | null): WorkingCalendar {
     return createWorkingCalendar(shipped, parseHolidayData(text));
   } catch (err) {
     if (err instanceof HolidayDataError) throw new ConfigError(`CREDCHECK_HOLIDAYS: ${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+function feedbackDue(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 7 * 86_400_000;
+  const ms = parseDuration(raw);
+  if (ms === null) {
+    throw new ConfigError(
+      `CREDCHECK_FEEDBACK_DUE must be an ISO 8601 duration in weeks, days, hours, minutes or seconds (e.g. P7D, PT36H), got "${raw}"`,
+    );
+  }
+  return ms;
+}
+
+/** Read at start, like the holidays, so that a bad rules file stops the server with the field at fault. */
+function dueProcessRules(file: string | null): DueProcessRules {
+  const shipped = loadDefaultDueProcess();
+  if (file === null) return createDueProcessRules(shipped);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`CREDCHECK_DUE_PROCESS: cannot read ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return createDueProcessRules(shipped, parseDueProcessOverride(text));
+  } catch (err) {
+    if (err instanceof DueProcessDataError)
+      throw new ConfigError(`CREDCHECK_DUE_PROCESS: ${file}: ${err.message}`);
     throw err;
   }
 }

@@ -11,6 +11,7 @@ import { authDepsFrom } from './http/auth.ts';
 import { openRuntime } from './runtime.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
+import { DEFAULT_RETRY } from './webhooks/retry.ts';
 
 export interface RunningServer {
   url: string;
@@ -56,8 +57,16 @@ export async function startServer(
     idHmacKey,
     bodyLimit: config.bodyLimit,
     refreshMs: config.refreshMs,
+    feedbackDueMs: config.feedbackDueMs,
     snapshotMs: config.snapshotMs,
     snapshotDir: config.dataDir,
+    calendar: config.calendar,
+    dueProcess: config.dueProcess,
+    webhooks: {
+      allowHttp: config.webhooks.allowHttp,
+      timeoutMs: config.webhooks.timeoutMs,
+      retry: { ...DEFAULT_RETRY, maxAttempts: config.webhooks.maxAttempts, baseMs: config.webhooks.retryMs },
+    },
     log,
   });
   const app = createApp({

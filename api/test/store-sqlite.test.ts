@@ -30,6 +30,9 @@ describe('SQLite store file handling', () => {
       { version: 2 },
       { version: 3 },
       { version: 4 },
+      { version: 5 },
+      { version: 6 },
+      { version: 7 },
     ]);
     db.close();
   });

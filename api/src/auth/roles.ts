@@ -27,11 +27,13 @@ export type Permission =
   | 'resolve'
   | 'manage-keys'
   | 'audit'
-  | 'see-staff-mask';
+  | 'see-staff-mask'
+  /** Webhook subscriptions (banks' and portals' systems); each key manages only its own. */
+  | 'subscribe';
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
   public: new Set(['lookup']),
-  implementer: new Set(['lookup', 'decide', 'feedback', 'object', 'see-staff-mask']),
+  implementer: new Set(['lookup', 'decide', 'feedback', 'object', 'see-staff-mask', 'subscribe']),
   designator: new Set(['lookup', 'decide', 'feedback', 'object', 'designate', 'resolve', 'see-staff-mask']),
   admin: new Set([
     'lookup',
@@ -43,6 +45,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'manage-keys',
     'audit',
     'see-staff-mask',
+    'subscribe',
   ]),
 };
 

@@ -14,6 +14,8 @@ export interface Identified {
   entries: readonly Entry[];
   /** USCC or the staff mask of an ID number, as the caller gave it (null for name-only requests). */
   code: string | null;
+  /** The code given as a subject key (USCC or `p:<hmac>`), listed or not; null for name-only requests. */
+  key: string | null;
   related: RelatedInput[];
   identity: Identity;
 }
@@ -78,6 +80,7 @@ export function identify(
       subject: null,
       entries: [],
       code: null,
+      key: null,
       related,
       identity: {
         matchedBy: candidates.length > 0 ? 'name' : 'none',
@@ -150,6 +153,7 @@ export function identify(
     subject,
     entries: found?.entries ?? [],
     code: resolved.display,
+    key: resolved.key,
     related,
     identity: {
       matchedBy: resolved.kind === 'uscc' ? 'code' : 'id',

@@ -34,8 +34,18 @@ export function receiptPayload(
     notApplied: d.notApplied.map((n) => `${n.id}:${n.why}`),
     related: d.related.map((r) => ({ subjectId: r.subjectId, measures: r.measures.map((m) => m.code) })),
     candidates: d.identity.candidates.map((c) => c.subjectId),
+    // Only when some were applied, so that other receipts keep their exact shape.
+    ...clearedClaim(d.identity),
     greenChannel: d.greenChannel.eligible,
     caller: keyId,
     reference: d.reference,
   };
+}
+
+/** Ids of the clearances (cleared false matches) the decision relied on. */
+function clearedClaim(identity: Identity): { cleared?: string[] } {
+  const cleared: string[] = [];
+  for (const c of identity.candidates) if (c.clearance) cleared.push(c.clearance.id);
+  for (const c of identity.conflicts) if (c.clearance) cleared.push(c.clearance.id);
+  return cleared.length > 0 ? { cleared } : {};
 }

@@ -6,6 +6,8 @@ import type { Clock } from '../domain/clock.ts';
 import { DecisionInputError, decide } from '../domain/decision.ts';
 import { withIdentity } from '../domain/decision-identity.ts';
 import type { LiveIndex } from '../index/live-index.ts';
+import { clearedIdentity } from '../oversight/apply-clearances.ts';
+import type { ClearanceSet } from '../oversight/clearance-set.ts';
 import { createReceiptSigner, type ReceiptSigner } from '../receipts/signer.ts';
 import { hasNewerKey, readSigningKeys } from '../receipts/signing-keys.ts';
 import type { DecisionRecord, IdempotentResponse, Store } from '../store/types.ts';
@@ -27,6 +29,8 @@ export interface DecisionServiceDeps {
   catalog: () => Catalog | null;
   idHmacKey: string;
   signer: ReceiptSigner;
+  /** Cleared false matches (in memory): a cleared candidate is shown as such and holds nothing. */
+  clearances?: ClearanceSet;
 }
 
 export type BatchItem = (DecisionResult & { index: number }) | { index: number; error: ItemError };
@@ -104,7 +108,8 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       }
       throw err;
     }
-    const decided = withIdentity(decision, who.identity);
+    const identity = clearedIdentity(who.identity, req.subject.name, who.key, deps.clearances);
+    const decided = withIdentity(decision, identity);
     const id = newDecisionId(now.getTime());
     const issuedAt = now.toISOString();
     const dataVersion = deps.index.seq;

@@ -70,7 +70,13 @@ export interface Change {
   seq: number;
   /** RFC 3339 instant. */
   at: string;
-  type: 'subject.upserted' | 'entry.created' | 'entry.updated' | 'entry.status' | 'catalog.replaced';
+  type:
+    | 'subject.upserted'
+    | 'entry.created'
+    | 'entry.updated'
+    | 'entry.status'
+    | 'entry.expired'
+    | 'catalog.replaced';
   /** Id of the subject or entry (or `catalog`). */
   entityId: string;
   /** Subject key the change concerns, for feeds that filter by watch list. */
@@ -78,6 +84,34 @@ export interface Change {
   actor: string;
   /** The entity as it stands after the change (no clear ID numbers, ever). */
   data: unknown;
+  /** Why, for changes of the due process (designation, objection, repair, expiry); imports have none. */
+  why?: ChangeWhy;
+}
+
+/** What set off a change of the due process. */
+export const ChangeCause = z.enum([
+  'designation',
+  'correction',
+  'revocation',
+  'objection.accepted',
+  'objection.upheld',
+  'objection.rejected',
+  'repair.approved',
+  'expiry',
+]);
+export type ChangeCause = z.infer<typeof ChangeCause>;
+
+export interface ChangeWhy {
+  cause: ChangeCause;
+  /** The reason as the actor gave it (the system's own words for an expiry). */
+  text: string;
+  objectionId?: string;
+  repairId?: string;
+  /**
+   * Implementers to tell (a measure they applied may have to be lifted, 恢复信誉): the API keys
+   * that made decisions on the subject since the entry was listed, at most 1,000.
+   */
+  notify?: { keyIds: string[]; decisions: number; since: string };
 }
 
 /** One validated row of an import, ready for the store. */

@@ -2,7 +2,9 @@ import type { Principal } from '../auth/roles.ts';
 import type { DecisionService } from '../decisions/service.ts';
 import type { Catalog } from '../domain/catalog.ts';
 import type { Clock } from '../domain/clock.ts';
+import type { DueProcessService } from '../due-process/service.ts';
 import type { LiveIndex } from '../index/live-index.ts';
+import type { ClearanceService } from '../oversight/clearances.ts';
 import type { SnapshotPublisher } from '../snapshots/publisher.ts';
 import type { Store } from '../store/types.ts';
 import type { AuthDeps } from './auth.ts';
@@ -12,6 +14,10 @@ export interface AppConfig {
   bodyLimit: number;
   /** Origins allowed to call /v1 and /.well-known from a browser (CREDCHECK_CORS_ORIGINS); default any (`*`). */
   corsOrigins?: readonly string[];
+  /** Decisions without feedback for this long are overdue (CREDCHECK_FEEDBACK_DUE); default 7 days. */
+  feedbackDueMs?: number;
+  /** Webhook targets may use plain http:// beyond localhost (CREDCHECK_WEBHOOK_ALLOW_HTTP); default no. */
+  webhookAllowHttp?: boolean;
 }
 
 export interface AppDeps {
@@ -25,6 +31,10 @@ export interface AppDeps {
   index: LiveIndex;
   /** Decides, signs receipts and records decisions. */
   decisions: DecisionService;
+  /** Designation, objections, credit repair and expiry events. */
+  dueProcess?: DueProcessService;
+  /** Cleared false matches: recorded, revoked, and kept in memory for decisions. */
+  clearances: ClearanceService;
   /** The hash-prefix snapshot the extension syncs, with deltas; absent where none is published. */
   snapshots?: SnapshotPublisher;
   /** Admin key and rate limits; without it, keys still work and nothing is rate-limited. */

@@ -49,11 +49,60 @@ export const PROBLEM_TYPES = {
     about:
       'This Idempotency-Key was already sent by your API key with a different request. Repeat the first request unchanged to get its answer again, or use a new key for a new request.',
   },
+  'wrong-department': {
+    status: 403,
+    title: 'Another department’s entry',
+    titleZh: '非本部门认定的条目',
+    about:
+      'A designator key acts only on entries of its own department (`department` names the entry’s). Ask that department, or an administrator.',
+  },
+  conflict: {
+    status: 409,
+    title: 'Conflicts with the entry’s state',
+    titleZh: '与条目当前状态冲突',
+    about:
+      'The entry or request is not in a state that allows this (already revoked, an objection pending, already decided, or changed by another request meanwhile); `reason` says which. Read it again and retry if still needed.',
+  },
+  'publication-late': {
+    status: 422,
+    title: 'Published too late',
+    titleZh: '超出公示期限',
+    about:
+      'The publication rule of this list type refuses a listing published after its deadline (`due`, in working days from the decision date).',
+  },
+  'repair-not-available': {
+    status: 422,
+    title: 'Credit repair not available',
+    titleZh: '该类名单不适用信用修复',
+    about:
+      'Entries of this list type are not repaired by request (red lists, lists that end only with their period or that the designator revokes); `note` gives the rule.',
+  },
+  'repair-too-early': {
+    status: 422,
+    title: 'Credit repair requested too early',
+    titleZh: '未满信用修复最短期限',
+    about:
+      'The minimum period of this list type has not passed: `earliestOn` is the first day a request is accepted.',
+  },
   'subject-not-found': {
     status: 404,
     title: 'Subject not on any list',
     titleZh: '未查询到该主体的名单记录',
     about: 'No list entry exists for this code: the subject is not listed (clean).',
+  },
+  'clearance-conflict': {
+    status: 409,
+    title: 'Clearance already recorded or revoked',
+    titleZh: '排除记录已存在或已撤销',
+    about:
+      'An active clearance already holds this candidate for this presented name and code, or the clearance was already revoked; `clearance` shows it.',
+  },
+  'feedback-mismatch': {
+    status: 422,
+    title: 'Feedback does not match the decision’s measures',
+    titleZh: '反馈的措施与决定不符',
+    about:
+      'A feedback report covers each measure of the decision exactly once: `unknown` lists codes that are not its measures, `missing` those not reported, `repeated` those reported twice; `expected` lists its measures.',
   },
   'not-found': {
     status: 404,

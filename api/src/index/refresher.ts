@@ -4,6 +4,11 @@ import type { LiveIndex } from './live-index.ts';
 export interface Refresher {
   /** Catches up now (and waits for a run in progress); returns the index's seq afterwards. */
   refresh(): Promise<number>;
+  /**
+   * Catches up soon: now, or once more right after the run under way (which may have read the
+   * log before the change that prompted this). For notifications of another process's commit.
+   */
+  poke(): void;
   stop(): Promise<void>;
 }
 
@@ -24,7 +29,8 @@ export function startRefresher(opts: {
 }): Refresher {
   let running: Promise<number> | null = null;
   let stopped = false;
-  const run = () => {
+  let again = false;
+  const run = (): Promise<number> => {
     running ??= (async () => {
       const before = opts.index.seq;
       try {
@@ -35,6 +41,10 @@ export function startRefresher(opts: {
         opts.log?.(`index refresh failed (will retry): ${(err as Error).message}`);
       } finally {
         running = null;
+        if (again && !stopped) {
+          again = false;
+          void run();
+        }
       }
       return opts.index.seq;
     })();
@@ -46,6 +56,11 @@ export function startRefresher(opts: {
   timer.unref();
   return {
     refresh: run,
+    poke() {
+      if (stopped) return;
+      if (running) again = true;
+      else void run();
+    },
     async stop() {
       stopped = true;
       clearInterval(timer);

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { Change } from '../domain/model.ts';
+import { ChangeWhySchema } from '../due-process/schemas.ts';
 import type { AppEnv } from '../http/env.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import { subjectFromChange } from '../index/change-data.ts';
@@ -17,7 +18,7 @@ export const ChangeSchema = z
     at: z.string().openapi({ description: 'RFC 3339 instant of the change' }),
     type: z.string().openapi({
       description:
-        'subject.upserted, entry.created, entry.updated, entry.status, catalog.replaced (more may be added: ignore unknown types)',
+        'subject.upserted, entry.created, entry.updated, entry.status, entry.expired, catalog.replaced (more may be added: ignore unknown types)',
     }),
     entityId: z.string(),
     subjectKey: z.string().nullable().openapi({ description: 'USCC, or `p:<hmac>` for a person' }),
@@ -25,6 +26,10 @@ export const ChangeSchema = z
     data: z.unknown().openapi({
       description:
         'The entity after the change. Subjects are shown as in lookups: persons’ names masked, ID numbers masked for the caller’s role.',
+    }),
+    why: ChangeWhySchema.optional().openapi({
+      description:
+        'Why, for changes of the due process (designation, correction, revocation, objection, repair, expiry): cause, the actor’s reason, the objection or repair, and the implementers to notify',
     }),
   })
   .openapi('Change');
@@ -164,5 +169,6 @@ export function changeView(change: Change, visibility: Visibility) {
     subjectKey: change.subjectKey,
     actor: change.actor,
     data,
+    ...(change.why ? { why: change.why } : {}),
   };
 }

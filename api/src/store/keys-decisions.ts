@@ -16,7 +16,7 @@ const ROLES: ReadonlySet<string> = new Set<Role>(['public', 'implementer', 'desi
 const OUTCOMES: ReadonlySet<string> = new Set<DecisionOutcome>(['block', 'review', 'favour', 'clear']);
 
 /** RFC 3339 in, `…Z` with milliseconds out: PostgreSQL normalizes instants, so SQLite must too. */
-function instant(value: string, name: string): string {
+export function instant(value: string, name: string): string {
   const ms = typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(ms))
     throw new TypeError(`${name} must be an RFC 3339 instant, got ${JSON.stringify(value)}`);
@@ -63,7 +63,7 @@ export function validApiKey(r: ApiKeyRecord): ApiKeyRecord {
  * A person's subject key is `p:<hmac>`; a string that is a valid resident ID number but no valid
  * USCC is a clear ID number that must never be stored.
  */
-function subjectKey(value: string | null): string | null {
+export function subjectKey(value: string | null): string | null {
   if (value === null) return null;
   text(value, 'subjectKey', true);
   if (!value.startsWith('p:') && validateResidentId(value).valid && !validateUSCC(value).valid) {

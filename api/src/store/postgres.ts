@@ -17,6 +17,7 @@ import {
 } from './audit.ts';
 import { type AuditEventRow, chainAudit } from './audit-chain.js';
 import { catalogChangeData, validCatalog } from './catalog-change.ts';
+import { postgresDueProcess } from './due-process-postgres.ts';
 import {
   API_KEY_COLUMNS,
   type ApiKeyRow,
@@ -31,6 +32,7 @@ import {
   validRevocation,
 } from './keys-decisions.ts';
 import { postgresMigrations } from './migrations/postgres.ts';
+import { postgresOversight } from './oversight-postgres.ts';
 import { CopyPayload, copyIn } from './pg-copy.ts';
 import {
   CHANGE_COLUMNS,
@@ -46,6 +48,7 @@ import {
 import { scanPostgres } from './scan-postgres.ts';
 import { CHANGE_JSON_COLUMN, ENTRY_STAGE_COLUMNS, Stager, SUBJECT_STAGE_COLUMNS } from './stage.ts';
 import type { ImportOptions, Store, StoreOptions } from './types.ts';
+import { postgresWebhooks } from './webhooks-postgres.ts';
 
 export interface PostgresStoreOptions extends StoreOptions {
   /** Schema holding the tables (created by migrate); tests use a throwaway one. Default: the server's search_path. */
@@ -70,11 +73,11 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
   }
   const now = () => (opts.clock ? opts.clock.now() : new Date());
   const mergeEvery = positiveInt(opts.mergeEvery ?? MERGE_EVERY, 'mergeEvery');
-  const pool = new pg.Pool({
+  const clientConfig: pg.ClientConfig = {
     connectionString: withDefaultUser(url),
-    max: opts.maxConnections ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
-  });
+  };
+  const pool = new pg.Pool({ ...clientConfig, max: opts.maxConnections ?? 10 });
   // An idle client losing its connection is dropped by the pool; without a listener it would crash the process.
   pool.on('error', () => {});
   const where = describe(url);
@@ -119,6 +122,9 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
 
   const store: Store = {
     dialect: 'postgres',
+    ...postgresOversight({ query, transaction, now, appendAudit }),
+    ...postgresDueProcess({ query, transaction, now, lockChangeLog, syncIdentity, appendAudit }),
+    ...postgresWebhooks({ query, transaction, now, appendAudit, clientConfig }),
 
     async migrate() {
       const client = await connect();

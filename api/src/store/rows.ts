@@ -1,4 +1,12 @@
-import type { Change, Entry, ListKind, StoredStatus, Subject, SubjectType } from '../domain/model.ts';
+import type {
+  Change,
+  ChangeWhy,
+  Entry,
+  ListKind,
+  StoredStatus,
+  Subject,
+  SubjectType,
+} from '../domain/model.ts';
 
 /**
  * Row shapes as both dialects return them (same column names). PostgreSQL hands back bigint as a
@@ -44,13 +52,15 @@ export interface ChangeRow {
   subject_key: string | null;
   actor: string;
   data: unknown;
+  /** JSON text in SQLite, parsed in PostgreSQL; null for changes without a why (imports). */
+  why: unknown;
 }
 
 export const SUBJECT_COLUMNS =
   'id, type, key, code, id_masked, name, norm_name, legal_rep, legal_rep_key, division, seq';
 export const ENTRY_COLUMNS =
   'id, subject_id, list_type, kind, designator, department, basis, reason, decided_on, published_on, valid_until, status, seq, created_at, updated_at';
-export const CHANGE_COLUMNS = 'seq, at, type, entity_id, subject_key, actor, data';
+export const CHANGE_COLUMNS = 'seq, at, type, entity_id, subject_key, actor, data, why';
 
 function instant(value: string | Date): string {
   return typeof value === 'string' ? value : value.toISOString();
@@ -101,5 +111,8 @@ export function toChange(row: ChangeRow): Change {
     subjectKey: row.subject_key,
     actor: row.actor,
     data: typeof row.data === 'string' ? JSON.parse(row.data) : row.data,
+    ...(row.why === null || row.why === undefined
+      ? {}
+      : { why: (typeof row.why === 'string' ? JSON.parse(row.why) : row.why) as ChangeWhy }),
   };
 }

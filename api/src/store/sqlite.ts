@@ -18,6 +18,7 @@ import {
 } from './audit.ts';
 import { type AuditEventRow, chainAudit } from './audit-chain.js';
 import { catalogChangeData, validCatalog } from './catalog-change.ts';
+import { sqliteDueProcess } from './due-process-sqlite.ts';
 import {
   API_KEY_COLUMNS,
   type ApiKeyRow,
@@ -32,6 +33,7 @@ import {
   validRevocation,
 } from './keys-decisions.ts';
 import { sqliteMigrations } from './migrations/sqlite.ts';
+import { sqliteOversight } from './oversight-sqlite.ts';
 import {
   CHANGE_COLUMNS,
   type ChangeRow,
@@ -47,6 +49,7 @@ import { scanSqlite } from './scan-sqlite.ts';
 import { type BackgroundWriter, startBackgroundWriter } from './sqlite-writer.ts';
 import { ENTRY_STAGE_COLUMNS, Stager, SUBJECT_STAGE_COLUMNS } from './stage.ts';
 import type { ImportOptions, Store, StoreOptions } from './types.ts';
+import { sqliteWebhooks } from './webhooks-sqlite.ts';
 
 type Db = Database.Database;
 
@@ -94,6 +97,9 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
 
   const store: Store = {
     dialect: 'sqlite',
+    ...sqliteOversight({ db, sql, now, appendAudit }),
+    ...sqliteDueProcess({ db, sql, now, appendAudit }),
+    ...sqliteWebhooks({ file, db, sql, now, appendAudit }),
 
     async migrate() {
       migrate(db);

@@ -2,7 +2,7 @@ import { createApp } from '../../src/app.ts';
 import { issueApiKey } from '../../src/auth/api-key.ts';
 import type { Role } from '../../src/auth/roles.ts';
 import { loadConfig } from '../../src/config.ts';
-import { fixedClock } from '../../src/domain/clock.ts';
+import { type Clock, fixedClock } from '../../src/domain/clock.ts';
 import type { ImportRecord } from '../../src/domain/model.ts';
 import type { AuthDeps } from '../../src/http/auth.ts';
 import { openRuntime, type Runtime } from '../../src/runtime.ts';
@@ -30,15 +30,17 @@ export async function openTestApp(
     auth?: AuthDeps;
     refreshMs?: number;
     snapshotMs?: number;
+    /** Today for the app and the store's instants alike (default: `today`, standing still). */
+    clock?: Clock;
   } = {},
 ): Promise<TestApp> {
   const today = opts.today ?? '2026-11-23';
-  const db = await factory.create();
+  const db = await factory.create(opts.clock ? { clock: opts.clock } : {});
   const store = db.store;
   const prepared = await prepareStore(store, loadConfig({ CREDCHECK_DEMO: '0' }), today, () => {});
   if (opts.records?.length) await store.importRecords([opts.records], { actor: 'test' });
   const runtime = await openRuntime(store, {
-    clock: fixedClock(today),
+    clock: opts.clock ?? fixedClock(today),
     catalog: prepared.catalog,
     idHmacKey: prepared.idHmacKey,
     bodyLimit: 4 * 1024 * 1024,

@@ -1,4 +1,7 @@
+import { postgresDueProcessMigration } from './due-process.ts';
+import { postgresOversightMigration } from './oversight.ts';
 import type { Migration } from './types.ts';
+import { postgresWebhooksMigration } from './webhooks.ts';
 
 /** PostgreSQL schema, oldest first. Keep it equivalent to ./sqlite.ts. Runs with search_path set to the store's schema. */
 export const postgresMigrations: ReadonlyArray<Migration> = [
@@ -184,4 +187,7 @@ CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head
   FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
 `,
   },
+  postgresDueProcessMigration,
+  postgresOversightMigration,
+  postgresWebhooksMigration,
 ];

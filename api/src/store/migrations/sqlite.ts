@@ -1,4 +1,7 @@
+import { sqliteDueProcessMigration } from './due-process.ts';
+import { sqliteOversightMigration } from './oversight.ts';
 import type { Migration } from './types.ts';
+import { sqliteWebhooksMigration } from './webhooks.ts';
 
 /** SQLite schema, oldest first. Keep it equivalent to ./postgres.ts. */
 export const sqliteMigrations: ReadonlyArray<Migration> = [
@@ -164,4 +167,7 @@ CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
 BEGIN SELECT RAISE(ABORT, 'audit_head cannot be deleted'); END;
 `,
   },
+  sqliteDueProcessMigration,
+  sqliteOversightMigration,
+  sqliteWebhooksMigration,
 ];
