@@ -3,7 +3,7 @@ import type { Catalog } from '../domain/catalog.ts';
 import type { Subject, SubjectStatus } from '../domain/model.ts';
 import { subjectStatusAt } from '../domain/status.ts';
 import type { EntryFacts, ListIndex } from '../index/list-index.ts';
-import { lookupJson, type Visibility } from '../views/subject.ts';
+import { entryView, subjectView, type Visibility } from '../views/subject.ts';
 import { checkWarnings, type ResolvedCode, resolveCode } from './resolve-code.ts';
 
 export interface LookupContext {
@@ -66,18 +66,17 @@ export function lookupCode(ctx: LookupContext, input: string): LookupResult {
   };
 }
 
-/** The JSON body of a found subject (SubjectLookupSchema). */
-export function foundJson(ctx: LookupContext, found: Extract<LookupResult, { result: 'found' }>): string {
-  return lookupJson({
-    subject: found.subject,
-    entries: found.entries,
-    status: found.status,
-    today: ctx.today,
+/** The body of a found subject (SubjectLookupSchema). */
+export function foundView(ctx: LookupContext, found: Extract<LookupResult, { result: 'found' }>) {
+  return {
     dataVersion: ctx.index.seq,
-    catalog: ctx.catalog,
-    visibility: ctx.visibility,
+    asOf: ctx.today,
+    match: found.match,
+    status: found.status,
+    subject: subjectView(found.subject, ctx.visibility),
+    entries: found.entries.map((e) => entryView(e, ctx.today, ctx.catalog)),
     warnings: found.warnings,
-  });
+  };
 }
 
 function shownCode(resolved: ResolvedCode, visibility: Visibility): string | null {
