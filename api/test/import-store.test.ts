@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderReport } from '../src/cli/import.ts';
 import { writeDatasetCsv } from '../src/demo/write-csv.ts';
 import { ID_HMAC_SETTING } from '../src/domain/person-key.ts';
 import { type ImportProgress, importFile } from '../src/import/index.ts';
+import type { ObjectionRecord } from '../src/store/due-process.ts';
 import type { Store } from '../src/store/types.ts';
 import {
   PG_TEST_URL,
@@ -12,7 +14,7 @@ import {
   type TestStore,
 } from './helpers/store-factory.ts';
 import { snapshot, steppingClock } from './helpers/store-snapshot.ts';
-import { CODES, catalog, sampleRows, TODAY, tempDir, toCsv } from './import-helpers.ts';
+import { CODES, catalog, HEADER, sampleRows, TODAY, tempDir, toCsv } from './import-helpers.ts';
 
 /**
  * What the import promises about the store — all or nothing, idempotent, dry runs write nothing —
@@ -68,6 +70,7 @@ describe.each(factories)('import into $name', (factory) => {
       entriesCreated: 0,
       entriesUpdated: 0,
       unchanged: rows,
+      statusKept: 0,
       seq: before.seq,
       dryRun: false,
     });
@@ -88,6 +91,77 @@ describe.each(factories)('import into $name', (factory) => {
     });
     const subject = await store.findSubjectByKey(CODES.c);
     expect((await store.listEntries(subject!.id))[0]!.status).toBe('repaired');
+  });
+
+  test('a re-import keeps what the due process decided, changes nothing, and warns on those rows', async () => {
+    const rows = sampleRows().map((r) => ({ ...r, 状态: 'active' }));
+    const header = [...HEADER, '状态'];
+    const path = tmp.file('lists.csv', toCsv(rows, header));
+    await run(path);
+    const entryOf = async (code: string) =>
+      (await store.listEntries((await store.findSubjectByKey(code))!.id))[0]!;
+    // An objection suspends the entry of line 2; a credit repair ends the one of line 4.
+    const objected = await entryOf(CODES.a);
+    const objection: ObjectionRecord = {
+      id: 'obj_000000000000000000000001',
+      entryId: objected.id,
+      subjectId: objected.subjectId,
+      department: objected.department,
+      status: 'pending',
+      source: 'implementer',
+      channel: null,
+      submitter: null,
+      claim: '已履行',
+      filedBy: 'key_implementer000000001',
+      acceptedOn: TODAY,
+      workingDays: 10,
+      dueOn: '2026-12-07',
+      resolution: null,
+      createdAt: '2026-11-23T04:00:00.000Z',
+      updatedAt: '2026-11-23T04:00:00.000Z',
+    };
+    const { seq: _s, createdAt: _c, updatedAt: _u, ...objectedRecord } = objected;
+    await store.writeDueProcess({
+      actor: 'key_implementer000000001',
+      why: { cause: 'objection.accepted', text: '核实期间暂不执行', objectionId: objection.id },
+      entry: {
+        type: 'entry.status',
+        after: { ...objectedRecord, status: 'suspended' },
+        expectSeq: objected.seq,
+      },
+      objection: { record: objection, expectStatus: null },
+      audit: { action: 'objection.accepted', target: objection.id, detail: {} },
+    });
+    const repaired = await entryOf(CODES.c);
+    const { seq: _s2, createdAt: _c2, updatedAt: _u2, ...repairedRecord } = repaired;
+    await store.writeDueProcess({
+      actor: 'key_designator0000000001',
+      why: { cause: 'repair.approved', text: '准予修复' },
+      entry: {
+        type: 'entry.status',
+        after: { ...repairedRecord, status: 'repaired' },
+        expectSeq: repaired.seq,
+      },
+      audit: { action: 'repair.approved', target: repaired.id, detail: {} },
+    });
+    const before = await snapshot(store);
+
+    const report = await run(path);
+    expect(report.ok).toBe(true);
+    expect(report.summary).toMatchObject({ entriesUpdated: 0, unchanged: 4, statusKept: 2, seq: before.seq });
+    expect(await snapshot(store)).toEqual(before);
+    expect(report.warningCount).toBe(2);
+    expect(report.warnings).toEqual([
+      expect.objectContaining({ line: 2, column: '状态', value: 'active' }),
+      expect.objectContaining({ line: 4, column: '状态', value: 'active' }),
+    ]);
+    expect(report.warnings[0]!.message).toContain(objection.id);
+    expect(report.warnings[0]!.messageZh).toContain('异议');
+    expect(report.warnings[1]!.message).toContain('credit repair');
+    expect(report.warnings[1]!.messageZh).toContain('信用修复');
+    const text = renderReport('lists.csv', report);
+    expect(text).toContain('2 status(es) kept by the due process');
+    expect(text).toContain('2 row(s) imported with a warning');
   });
 
   test('one bad row at the very end of a large file: nothing is written', async () => {

@@ -180,6 +180,7 @@ describe.each(factories)('$name store: audit log', (factory) => {
       entriesCreated: 2,
       entriesUpdated: 0,
       unchanged: 1,
+      statusKept: 0,
       seq: summary.seq,
     });
     expect(log[7]).toMatchObject({ target: person.id, at: person.at });

@@ -33,6 +33,7 @@ describe('SQLite store file handling', () => {
       { version: 5 },
       { version: 6 },
       { version: 7 },
+      { version: 8 },
     ]);
     db.close();
   });

@@ -101,6 +101,7 @@ describe.each(factories)('$name store', (factory) => {
       entriesCreated: 4,
       entriesUpdated: 0,
       unchanged: 0,
+      statusKept: 0,
       seq: 7,
       dryRun: false,
     });
@@ -169,6 +170,7 @@ describe.each(factories)('$name store', (factory) => {
       entriesCreated: 0,
       entriesUpdated: 0,
       unchanged: 50,
+      statusKept: 0,
       seq: first.seq,
       dryRun: false,
     });
@@ -229,6 +231,7 @@ describe.each(factories)('$name store', (factory) => {
       subjectsUpdated: 1,
       entriesUpdated: 0,
       unchanged: 2,
+      statusKept: 0,
       seq: 4,
     });
     const subject = await store.findSubjectByKey(records[0]!.subject.key);
@@ -257,6 +260,7 @@ describe.each(factories)('$name store', (factory) => {
       entriesCreated: 2,
       entriesUpdated: 1,
       unchanged: 1,
+      statusKept: 0,
       seq: 6,
     });
     const subject = await store.findSubjectByKey(a.subject.key);
@@ -359,6 +363,7 @@ describe.each(factories)('$name store', (factory) => {
       entriesCreated: 0,
       entriesUpdated: 0,
       unchanged: 0,
+      statusKept: 0,
       seq: 0,
       dryRun: false,
     });

@@ -131,8 +131,13 @@ export function renderReport(name: string, r: ImportReport): string {
   if (r.ok && r.summary) {
     const s = r.summary;
     lines.push(`${name} (${what}): ${n(r.rows)} rows, all valid.`);
-    const counts = `subjects: ${n(s.subjectsCreated)} new, ${n(s.subjectsUpdated)} updated; entries: ${n(s.entriesCreated)} new, ${n(s.entriesUpdated)} updated, ${n(s.unchanged)} unchanged`;
-    const countsZh = `主体新增 ${n(s.subjectsCreated)}、更新 ${n(s.subjectsUpdated)}；条目新增 ${n(s.entriesCreated)}、更新 ${n(s.entriesUpdated)}、未变 ${n(s.unchanged)}`;
+    let counts = `subjects: ${n(s.subjectsCreated)} new, ${n(s.subjectsUpdated)} updated; entries: ${n(s.entriesCreated)} new, ${n(s.entriesUpdated)} updated, ${n(s.unchanged)} unchanged`;
+    let countsZh = `主体新增 ${n(s.subjectsCreated)}、更新 ${n(s.subjectsUpdated)}；条目新增 ${n(s.entriesCreated)}、更新 ${n(s.entriesUpdated)}、未变 ${n(s.unchanged)}`;
+    if (s.statusKept > 0) {
+      // The rows are among the warnings below.
+      counts += `; ${n(s.statusKept)} status(es) kept by the due process`;
+      countsZh += `；${n(s.statusKept)} 行状态因异议或修复、撤销程序未采用`;
+    }
     if (s.dryRun) {
       lines.push(`Dry run, nothing written. Would change ${counts}.`);
       lines.push(`试运行，未写入任何数据。将会：${countsZh}。`);

@@ -149,6 +149,11 @@ export interface ImportSummary {
   entriesCreated: number;
   entriesUpdated: number;
   unchanged: number;
+  /**
+   * Records whose status was not taken because the entry is under the due process (a pending
+   * objection keeps it suspended; a repair or revocation stays); their other fields still apply.
+   */
+  statusKept: number;
   /** Sequence after the import (unchanged when nothing changed). */
   seq: number;
   dryRun: boolean;

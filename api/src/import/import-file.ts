@@ -7,6 +7,7 @@ import type { TextEncoding } from './encoding.ts';
 import { ErrorCollector, ImportFileError, type RowError } from './errors.ts';
 import { F, FIELDS, fieldOf, mapHeader } from './fields.ts';
 import { EncodingRetry } from './file-text.ts';
+import { keptStatusWarning } from './kept-status.ts';
 import { openRows, type ParsedRow } from './open-rows.ts';
 import type { ImportFormat } from './sniff.ts';
 import { RowValidator, type RowValues } from './validate-row.ts';
@@ -21,7 +22,10 @@ export interface ImportReport {
   /** The first errors (see maxErrors), in file order. */
   errors: RowError[];
   errorCount: number;
-  /** Rows accepted with a warning (e.g. a failing USCC check character), first `maxErrors` kept. */
+  /**
+   * Rows accepted with a warning (e.g. a failing USCC check character, or a status the due process
+   * kept: see Store.importRecords), first `maxErrors` kept.
+   */
   warnings: RowError[];
   warningCount: number;
   summary?: ImportSummary;
@@ -215,7 +219,14 @@ async function runImport(
   });
 
   try {
-    const summary = await store.importRecords(records(), { actor: opts.actor, dryRun: opts.dryRun === true });
+    const summary = await store.importRecords(records(), {
+      actor: opts.actor,
+      dryRun: opts.dryRun === true,
+      // Labels are the file's once its header was read.
+      onStatusKept: (k) => warnings.add(keptStatusWarning(k, labels[F.status] ?? 'status')),
+    });
+    // The store's warnings come after the validator's: show them all in file order.
+    warnings.errors.sort((a, b) => a.line - b.line);
     return report(summary);
   } catch (err) {
     if (err instanceof RowsRejected) return report();

@@ -48,6 +48,7 @@ export function importAudit(at: string, actor: string, s: ImportSummary): AuditE
       entriesCreated: s.entriesCreated,
       entriesUpdated: s.entriesUpdated,
       unchanged: s.unchanged,
+      statusKept: s.statusKept,
       seq: s.seq,
     },
   });

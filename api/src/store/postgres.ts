@@ -18,6 +18,7 @@ import {
 import { type AuditEventRow, chainAudit } from './audit-chain.js';
 import { catalogChangeData, validCatalog } from './catalog-change.ts';
 import { postgresDueProcess } from './due-process-postgres.ts';
+import { guardRules, ImportGuard, POSTGRES_GUARD_SQL } from './import-guard.ts';
 import {
   API_KEY_COLUMNS,
   type ApiKeyRow,
@@ -485,12 +486,14 @@ async function importChunks(
   await c.query(`CREATE TEMP TABLE import_stage_e ${ENTRY_STAGE_DDL} ON COMMIT DROP`);
   await c.query(`CREATE TEMP TABLE import_plan ${PLAN_DDL} ON COMMIT DROP`);
   const base = await lockChangeLog(c);
+  // Due-process writes of entries take the same lock: these rules hold until the import commits.
+  const guard = new ImportGuard(guardRules((await c.query(POSTGRES_GUARD_SQL)).rows));
   const copySubjects = `COPY import_stage_s (${[...SUBJECT_STAGE_COLUMNS, CHANGE_JSON_COLUMN.subject].join(', ')}) FROM STDIN`;
   const copyEntries = `COPY import_stage_e (${[...ENTRY_STAGE_COLUMNS, CHANGE_JSON_COLUMN.entry].join(', ')}) FROM STDIN`;
   const merge = mergeSql(at, c.escapeLiteral(options.actor));
   // json_build_object costs the server microseconds a row, most of the log insert; V8 writes the
   // same JSON here, on the other core, and the server only appends the seq and timestamps.
-  const stager = new Stager(true);
+  const stager = new Stager(true, guard);
   const tally: Tally = { subjectsCreated: 0, subjectsUpdated: 0, entriesCreated: 0, entriesUpdated: 0 };
   // A few chunks may be prepared ahead, so that the server COPies them back to back after a merge.
   const slots = Array.from({ length: CHUNKS_AHEAD }, () => ({
@@ -540,10 +543,12 @@ async function importChunks(
   }
   const changes = tally.subjectsCreated + tally.subjectsUpdated + tally.entriesCreated + tally.entriesUpdated;
   if (changes > 0 && !options.dryRun) await syncIdentity(c, base + changes);
+  for (const kept of guard.list()) options.onStatusKept?.(kept);
   return {
     rows: stager.rowsStaged,
     ...tally,
     unchanged: stager.rowsStaged - tally.entriesCreated - tally.entriesUpdated,
+    statusKept: guard.count,
     seq: base + changes,
     dryRun: options.dryRun === true,
   };

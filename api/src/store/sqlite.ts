@@ -19,6 +19,7 @@ import {
 import { type AuditEventRow, chainAudit } from './audit-chain.js';
 import { catalogChangeData, validCatalog } from './catalog-change.ts';
 import { sqliteDueProcess } from './due-process-sqlite.ts';
+import { ImportGuard, reguardSqlite, sqliteGuardRules } from './import-guard.ts';
 import {
   API_KEY_COLUMNS,
   type ApiKeyRow,
@@ -201,9 +202,11 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
       nonEmptyString(options?.actor, 'actor');
       const stage = `import_stage_${++stageCounter}`;
       try {
-        const rows = await stageRecords(db, stage, chunks, options);
+        // Read again, and staged rows fixed, inside the merge's transaction (reguardSqlite).
+        const guard = new ImportGuard(sqliteGuardRules(db), { trackLines: true });
+        const rows = await stageRecords(db, stage, chunks, options, guard);
         const at = now().toISOString();
-        return mergeStaged(db, stage, rows, options, at, (summary) =>
+        return mergeStaged(db, stage, rows, options, at, guard, (summary) =>
           appendAudit([importAudit(at, options.actor, summary)]),
         );
       } finally {
@@ -374,6 +377,7 @@ async function stageRecords(
   stage: string,
   chunks: AsyncIterable<ImportRecord[]> | Iterable<ImportRecord[]>,
   options: ImportOptions,
+  guard: ImportGuard,
 ): Promise<number> {
   db.exec(
     `CREATE TEMP TABLE ${stage}_s ${SUBJECT_STAGE_DDL}; CREATE TEMP TABLE ${stage}_e ${ENTRY_STAGE_DDL}`,
@@ -384,7 +388,7 @@ async function stageRecords(
   const insertEntry = db.prepare(
     `INSERT INTO temp.${stage}_e VALUES (${placeholders(ENTRY_STAGE_COLUMNS.length)})`,
   );
-  const stager = new Stager();
+  const stager = new Stager(false, guard);
   const insertChunk = db.transaction((records: ImportRecord[]) => {
     for (const r of records) {
       const { subject, entry } = stager.stage(r);
@@ -415,12 +419,14 @@ function mergeStaged(
   rows: number,
   options: ImportOptions,
   at: string,
+  guard: ImportGuard,
   audit: (summary: ImportSummary) => void,
 ): ImportSummary {
   const plan = `${stage}_plan`;
   const [ss, se] = [`temp.${stage}_s`, `temp.${stage}_e`];
   let summary: ImportSummary | undefined;
   const merge = db.transaction(() => {
+    reguardSqlite(db, se, guard);
     const base = db
       .prepare<[], { seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM change_log')
       .get()!.seq;
@@ -507,9 +513,11 @@ function mergeStaged(
       entriesCreated,
       entriesUpdated,
       unchanged: rows - entriesCreated - entriesUpdated,
+      statusKept: guard.count,
       seq: base + changes,
       dryRun: options.dryRun === true,
     };
+    for (const kept of guard.list()) options.onStatusKept?.(kept);
     if (options.dryRun) throw new DryRunRollback();
     audit(summary);
   });

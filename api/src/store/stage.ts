@@ -1,5 +1,6 @@
 import type { ImportRecord } from '../domain/model.ts';
 import { entryIdOf, fingerprintOf, subjectIdOf } from './ids.ts';
+import type { ImportGuard } from './import-guard.ts';
 
 /**
  * Import records flattened into staging rows, with ids and content fingerprints computed once
@@ -69,7 +70,11 @@ export class ImportRecordError extends Error {
 type Subject = ImportRecord['subject'];
 
 export class Stager {
-  constructor(private readonly withChangeJson = false) {}
+  /** `guard`: the due process's hold on entries' statuses (import-guard.ts), applied as rows are staged. */
+  constructor(
+    private readonly withChangeJson = false,
+    private readonly guard?: ImportGuard,
+  ) {}
 
   private lastSubject: Subject | null = null;
   private lastSubjectId = '';
@@ -114,9 +119,11 @@ export class Stager {
       ];
       if (this.withChangeJson) subject.push(subjectJsonHead(this.lastSubjectId, s));
     }
+    const entryId = entryIdOf(s.key, e.listType, e.designator, e.basis);
+    const status = this.guard ? this.guard.statusFor(ord, record.line, entryId, e.status) : e.status;
     const entry: StageRow = [
       ord,
-      entryIdOf(s.key, e.listType, e.designator, e.basis),
+      entryId,
       this.lastSubjectId,
       s.key,
       e.listType,
@@ -128,12 +135,27 @@ export class Stager {
       e.decidedOn,
       e.publishedOn,
       e.validUntil,
-      e.status,
-      fingerprintOf([e.kind, e.department, e.reason, e.decidedOn, e.publishedOn, e.validUntil, e.status]),
+      status,
+      stagedEntryFingerprint(e, status),
     ];
-    if (this.withChangeJson) entry.push(entryJsonHead(entry[1] as string, this.lastSubjectId, e));
+    if (this.withChangeJson) entry.push(entryJsonHead(entryId, this.lastSubjectId, e, status));
     return { subject, entry };
   }
+}
+
+/** The entry's content fingerprint as staged, with the status it is staged with. */
+export function stagedEntryFingerprint(
+  e: {
+    kind: string;
+    department: string;
+    reason: string;
+    decidedOn: string;
+    publishedOn: string | null;
+    validUntil: string | null;
+  },
+  status: string,
+): string {
+  return fingerprintOf([e.kind, e.department, e.reason, e.decidedOn, e.publishedOn, e.validUntil, status]);
 }
 
 /** The Subject as JSON, open at its last key `seq` (the same keys, in the same order, as the Subject type). */
@@ -154,7 +176,7 @@ function subjectJsonHead(id: string, s: Subject): string {
 }
 
 /** The Entry as JSON up to `"seq":`; seq, createdAt and updatedAt are known only when merging. */
-function entryJsonHead(id: string, subjectId: string, e: ImportRecord['entry']): string {
+function entryJsonHead(id: string, subjectId: string, e: ImportRecord['entry'], status: string): string {
   const json = JSON.stringify({
     id,
     subjectId,
@@ -167,7 +189,7 @@ function entryJsonHead(id: string, subjectId: string, e: ImportRecord['entry']):
     decidedOn: e.decidedOn,
     publishedOn: e.publishedOn,
     validUntil: e.validUntil,
-    status: e.status,
+    status,
   });
   return json.slice(0, -1) + ',"seq":';
 }

@@ -3,6 +3,7 @@ import type { Catalog } from '../domain/catalog.ts';
 import type { DecisionOutcome } from '../domain/decision-schema.ts';
 import type { Change, Entry, ImportRecord, ImportSummary, Subject } from '../domain/model.ts';
 import type { DueProcessStore } from './due-process.ts';
+import type { KeptStatus } from './import-guard.ts';
 import type { OversightStore } from './oversight-types.ts';
 import type { WebhookStore } from './webhook-store.ts';
 
@@ -12,6 +13,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Called after each chunk with the number of rows written so far. */
   onProgress?: (rowsDone: number) => void;
+  /** Called once per record whose status was not taken (see importRecords), in record order, before it returns. */
+  onStatusKept?: (kept: KeptStatus) => void;
 }
 
 /** An API key as stored: only its SHA-256 hash, never the key itself. */
@@ -146,6 +149,11 @@ export interface Store extends OversightStore, DueProcessStore, WebhookStore {
    * changes are numbered in record order, a record's subject before its entry. In the summary,
    * `unchanged` counts the records whose entry changed nothing (rows − entriesCreated − entriesUpdated).
    * Unless a dry run, one `import` audit record by `import:<actor>` carries the summary.
+   *
+   * The due process holds an entry's status against the file (import-guard.ts, decided in the
+   * import's transaction): while an objection is pending it stays `suspended`, and once the due
+   * process repaired or revoked it, it stays so; the record's other fields apply. Each such record
+   * is counted in `statusKept` and passed to `onStatusKept`.
    */
   importRecords(
     chunks: AsyncIterable<ImportRecord[]> | Iterable<ImportRecord[]>,

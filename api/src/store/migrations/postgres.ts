@@ -1,4 +1,5 @@
 import { postgresDueProcessMigration } from './due-process.ts';
+import { postgresImportGuardMigration } from './import-guard.ts';
 import { postgresOversightMigration } from './oversight.ts';
 import type { Migration } from './types.ts';
 import { postgresWebhooksMigration } from './webhooks.ts';
@@ -190,4 +191,5 @@ CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head
   postgresDueProcessMigration,
   postgresOversightMigration,
   postgresWebhooksMigration,
+  postgresImportGuardMigration,
 ];

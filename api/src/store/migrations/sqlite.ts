@@ -1,4 +1,5 @@
 import { sqliteDueProcessMigration } from './due-process.ts';
+import { sqliteImportGuardMigration } from './import-guard.ts';
 import { sqliteOversightMigration } from './oversight.ts';
 import type { Migration } from './types.ts';
 import { sqliteWebhooksMigration } from './webhooks.ts';
@@ -170,4 +171,5 @@ BEGIN SELECT RAISE(ABORT, 'audit_head cannot be deleted'); END;
   sqliteDueProcessMigration,
   sqliteOversightMigration,
   sqliteWebhooksMigration,
+  sqliteImportGuardMigration,
 ];
