@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 import { ListKind, SubjectType } from './model.ts';
 
 /** The measure catalog (措施清单): list types, measures and scenarios, as the product ships them. */

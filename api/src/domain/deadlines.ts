@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 import { addDays, type WorkingCalendar } from './working-days.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 import { PublicationRuleSchema } from './deadlines.ts';
 import { jsonSyntaxErrorOffset } from './json-syntax.ts';
 import { isPeriod } from './periods.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 import { isIsoDate } from './decision-dates.ts';
 import { jsonSyntaxErrorOffset } from './json-syntax.ts';
 

@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// zod as @hono/zod-openapi extends it: a schema made before that extension loads has no .openapi(),
+// so shared schemas would break the OpenAPI routes depending on which module happened to load first.
+import { z } from '@hono/zod-openapi';
 
 /** The shapes every part of the api shares; store rows, import records and HTTP bodies derive from these. */
 

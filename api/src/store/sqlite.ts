@@ -201,6 +201,7 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
     async importRecords(chunks, options) {
       nonEmptyString(options?.actor, 'actor');
       const stage = `import_stage_${++stageCounter}`;
+      db.pragma(`cache_size = ${IMPORT_CACHE}`);
       try {
         // Read again, and staged rows fixed, inside the merge's transaction (reguardSqlite).
         const guard = new ImportGuard(sqliteGuardRules(db), { trackLines: true });
@@ -213,6 +214,8 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
         db.exec(
           `DROP TABLE IF EXISTS temp.${stage}_s; DROP TABLE IF EXISTS temp.${stage}_e; DROP TABLE IF EXISTS temp.${stage}_plan`,
         );
+        db.pragma(`cache_size = ${SERVING_CACHE}`);
+        db.pragma('shrink_memory');
       }
     },
 
@@ -314,6 +317,14 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
   return store;
 }
 
+/**
+ * Page cache in KiB (negative): an import touches every index page of a large table and gets
+ * 64 MiB while it runs; a serving API answers from its in-memory index and keeps 8 MiB, which
+ * held its resident memory about 60 MB lower at a million entries.
+ */
+const IMPORT_CACHE = -65536;
+const SERVING_CACHE = -8192;
+
 function openDatabase(file: string): Db {
   const where = file === ':memory:' ? file : resolve(file);
   try {
@@ -324,8 +335,7 @@ function openDatabase(file: string): Db {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
-      // 64 MiB of page cache: imports touch every index page of a large table.
-      db.pragma('cache_size = -65536');
+      db.pragma(`cache_size = ${SERVING_CACHE}`);
       // Fails here rather than on the first write when the file or its directory is read-only.
       db.exec(
         'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
