@@ -73,6 +73,18 @@ describe('hash-prefix snapshot feed', () => {
     expect(upToDate.steps).toEqual([]);
   });
 
+  it('builds the first version when first asked for, not at start', async () => {
+    const fresh = await openTestApp(sqliteFactory(), { records: orgs.slice(0, 3), snapshotMs: 3_600_000 });
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      expect(fresh.runtime.deps.snapshots!.stepsFrom(0)).toBeNull();
+      // A few subjects are hashed within the first request; a million take a few seconds (503 meanwhile).
+      expect((await fresh.app.request('/v1/snapshot')).status).toBe(200);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('sends a copy it cannot patch to the full download, and refuses bad parameters', async () => {
     const gone = await t.app.request('/v1/snapshot/deltas?from=1');
     expect(gone.status).toBe(410);

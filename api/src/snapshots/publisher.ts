@@ -47,9 +47,10 @@ const SLICE = 8000;
  * API holds their ID numbers only as an HMAC, a bare hash of an ID could be reversed by trying
  * them all, and a person's name is personal data; the extension asks the API about ID numbers.
  *
- * A version is built at most every `intervalMs`, from the in-memory index, in slices that leave
- * the request loop free; the last `keepSteps` deltas are kept, so a client that syncs within that
- * window downloads kilobytes, and one further behind downloads the whole snapshot again.
+ * A version is built at most every `intervalMs` (the first when first asked for), from the
+ * in-memory index, in slices that leave the request loop free; the last `keepSteps` deltas are
+ * kept, so a client that syncs within that window downloads kilobytes, and one further behind
+ * downloads the whole snapshot again.
  */
 export function startSnapshotPublisher(opts: {
   index: LiveIndex;
@@ -125,10 +126,14 @@ export function startSnapshotPublisher(opts: {
     if (!stopped) void refresh();
   }, opts.intervalMs);
   timer.unref();
-  void refresh();
 
   return {
-    current: () => current?.published ?? null,
+    current() {
+      // The first version is built when first asked for (or at the first tick), not at start:
+      // a start competes with nothing, and an API without extension users never builds one.
+      if (current === null && !stopped) void refresh();
+      return current?.published ?? null;
+    },
     stepsFrom(from) {
       if (current === null) return null;
       const out: SnapshotStep[] = [];
