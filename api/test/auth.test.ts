@@ -8,6 +8,7 @@ import { createApp } from '../src/app.ts';
 import { hashApiKey, issueApiKey } from '../src/auth/api-key.ts';
 import { createKeyResolver, ENV_ADMIN_KEY_ID } from '../src/auth/key-resolver.ts';
 import { createRateLimiter } from '../src/auth/rate-limit.ts';
+import { can, canActForDepartment, type Principal } from '../src/auth/roles.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { fixedClock } from '../src/domain/clock.ts';
 import { type AuthDeps, authDepsFrom, requirePermission } from '../src/http/auth.ts';
@@ -170,6 +171,22 @@ describe('requirePermission', () => {
   it('lets a role with the permission through', async () => {
     expect((await app.request('/v1/test/decide', bearer(keys.implementer!.key))).status).toBe(200);
     expect((await app.request('/v1/test/manage-keys', bearer(ADMIN_KEY))).status).toBe(200);
+  });
+
+  it('an implementer key’s department grants nothing: only a designator acts for its department', () => {
+    const as = (role: Principal['role'], department: string | null): Principal => ({
+      role,
+      department,
+      keyId: 'key_1',
+      label: null,
+    });
+    const centre = as('implementer', '某市公共资源交易中心');
+    expect(canActForDepartment(centre, '某市公共资源交易中心')).toBe(false);
+    expect(can(centre, 'designate')).toBe(false);
+    expect(can(centre, 'resolve')).toBe(false);
+    expect(canActForDepartment(as('designator', '某市公共资源交易中心'), '某市公共资源交易中心')).toBe(true);
+    expect(canActForDepartment(as('designator', '某局'), '某市公共资源交易中心')).toBe(false);
+    expect(canActForDepartment(as('admin', null), '某市公共资源交易中心')).toBe(true);
   });
 });
 

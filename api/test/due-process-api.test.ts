@@ -46,7 +46,7 @@ describe.each(factories)('$name store: due process over HTTP', (factory) => {
   suite('', () => {
     let t: TestApp;
     const clock = movableClock('2026-11-23');
-    const keys = { admin: '', a: '', b: '', implementer: '', otherImplementer: '' };
+    const keys = { admin: '', a: '', b: '', implementer: '', otherImplementer: '', implementerOfA: '' };
     const code = { wage: usccFor(501), debtor: usccFor(502), red: usccFor(503), short: usccFor(504) };
     let wageId = '';
 
@@ -89,6 +89,8 @@ describe.each(factories)('$name store: due process over HTTP', (factory) => {
       keys.b = await t.key('designator', DEPT_B);
       keys.implementer = await t.key('implementer');
       keys.otherImplementer = await t.key('implementer');
+      // An implementer key naming DEPT_A (for the statistics): it must get no right over DEPT_A's entries.
+      keys.implementerOfA = await t.key('implementer', DEPT_A);
     });
     afterAll(async () => {
       await t?.close();
@@ -140,6 +142,20 @@ describe.each(factories)('$name store: due process over HTTP', (factory) => {
       expect((await designate(keys.admin, { basis: '其他依据' })).status).toBe(400);
       expect((await call('GET', `/v1/entries/${wageId}`, keys.b)).status).toBe(200);
       expect((await call('GET', `/v1/entries/${wageId}`, null)).status).toBe(403);
+    });
+
+    it('an implementer key naming a department gets no right over it: designating, correcting, revoking, repairs are 403', async () => {
+      const mine = keys.implementerOfA;
+      for (const over of [{}, { department: DEPT_A }]) {
+        const res = await designate(mine, { basis: '其他依据', ...over });
+        expect(res.status).toBe(403);
+        expect(res.body).toMatchObject({ type: '/problems/forbidden', permission: 'designate' });
+      }
+      expect((await call('PATCH', `/v1/entries/${wageId}`, mine, { reason: '改', why: '更正' })).status).toBe(
+        403,
+      );
+      expect((await call('POST', `/v1/entries/${wageId}/revoke`, mine, { why: '撤销' })).status).toBe(403);
+      expect((await call('GET', '/v1/repairs', mine)).status).toBe(403);
     });
 
     it('the same listing twice is a conflict; a late publication is accepted and marked late', async () => {
@@ -235,6 +251,8 @@ describe.each(factories)('$name store: due process over HTTP', (factory) => {
       expect((await call('GET', '/v1/objections?overdue=true', keys.b)).body.items).toHaveLength(0);
       expect((await call('GET', '/v1/objections', keys.implementer)).body.items).toHaveLength(1);
       expect((await call('GET', '/v1/objections', keys.otherImplementer)).body.items).toHaveLength(0);
+      expect((await call('GET', '/v1/objections', keys.implementerOfA)).body.items).toHaveLength(0);
+      expect((await call('GET', `/v1/objections/${objectionId}`, keys.implementerOfA)).status).toBe(404);
       expect((await call('GET', `/v1/objections/${objectionId}`, keys.otherImplementer)).status).toBe(404);
       expect((await call('GET', '/v1/objections?overdue=maybe', keys.admin)).status).toBe(400);
     });
@@ -248,6 +266,14 @@ describe.each(factories)('$name store: due process over HTTP', (factory) => {
       expect(
         (
           await call('POST', `/v1/objections/${objectionId}/resolve`, keys.implementer, {
+            outcome: 'rejected',
+            why: 'x',
+          })
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await call('POST', `/v1/objections/${objectionId}/resolve`, keys.implementerOfA, {
             outcome: 'rejected',
             why: 'x',
           })

@@ -93,6 +93,21 @@ describe('credcheck keys (in process)', () => {
     expect((await stored())[0]!.hash).toBe(hashApiKey(body.key));
   });
 
+  it('create: an implementer key may name the department it checks for (statistics only)', async () => {
+    const { code, out } = await keys(
+      'create',
+      '--role',
+      'implementer',
+      '--department',
+      ' 某市公共资源交易中心 ',
+      '--label',
+      '电子交易平台',
+    );
+    expect(code).toBe(0);
+    expect(out).toMatch(/\(implementer, department 某市公共资源交易中心\)/);
+    expect(await stored()).toMatchObject([{ role: 'implementer', department: '某市公共资源交易中心' }]);
+  });
+
   it('list shows id, hint, role, department, label, created and revoked; never a key or hash', async () => {
     expect((await keys('list')).out).toContain('No API keys yet');
     const a = JSON.parse((await keys('create', '--role', 'admin', '--label', '运维', '--json')).out);
@@ -146,7 +161,14 @@ describe('credcheck keys (in process)', () => {
       ],
       [['create', '--role', 'implementer'], /--label is required/],
       [['create', '--role', 'designator', '--label', 'x'], /designator key needs --department/],
-      [['create', '--role', 'admin', '--label', 'x', '--department', 'd'], /--department is for designator/],
+      [
+        ['create', '--role', 'admin', '--label', 'x', '--department', 'd'],
+        /--department is for designator and implementer keys, not admin keys/,
+      ],
+      [
+        ['create', '--role', 'public', '--label', 'x', '--department', 'd'],
+        /--department is for designator and implementer keys, not public keys/,
+      ],
       [
         ['create', '--role', 'admin', '--label', 'x', '--rate-limit', '-1'],
         /--rate-limit must be a whole number/,

@@ -439,6 +439,7 @@ describe.each(factories)('$name: missing feedback and statistics on a known set'
   const keys: Record<string, { key: string; id: string }> = {};
   const d: Record<string, { id: string; measures: Array<{ code: string }> }> = {};
   const COURT = '重庆市云阳县人民法院, "执行局"';
+  const CENTRE = '某市公共资源交易中心';
 
   const get = (path: string, key: string, headers = {}) =>
     app.request(path, { headers: { authorization: `Bearer ${key}`, ...headers } });
@@ -477,12 +478,16 @@ describe.each(factories)('$name: missing feedback and statistics on a known set'
       ['implementer', 'implementer', null],
       ['court', 'designator', COURT],
       ['admin', 'admin', null],
+      // A procurement centre checks as an implementer and names its department for the statistics.
+      ['centre', 'implementer', CENTRE],
     ] as const) {
       const issued = issueApiKey({ role, department, label: name, rateLimit: 0 }, '2026-10-01T00:00:00.000Z');
       await db.store.createApiKey(issued.record);
       keys[name] = { key: issued.key, id: issued.record.id };
     }
     const impl = keys.implementer!.key;
+    // In October, apart from the November set the tests below count.
+    d.centre = await decideAt('2026-10-15T02:00:00.000Z', { code: code.unlisted }, keys.centre!.key);
     d.d1 = await decideAt('2026-11-01T02:00:00.000Z', { code: code.black }, impl);
     d.d2 = await decideAt('2026-11-01T02:00:00.000Z', { code: code.unlisted }, impl);
     d.d3 = await decideAt('2026-11-01T03:00:00.000Z', { code: code.black }, impl);
@@ -624,6 +629,19 @@ describe.each(factories)('$name: missing feedback and statistics on a known set'
     expect(empty.checks.total).toEqual({ checks: 0, listed: 0, hitRate: null });
     expect((await get('/v1/stats?from=2026-11-30&to=2026-11-01', keys.admin!.key)).status).toBe(400);
     expect((await get('/v1/stats?from=yesterday', keys.admin!.key)).status).toBe(400);
+  });
+
+  test('an implementer key that names a department: its checks count under that department', async () => {
+    const s = await (await get('/v1/stats?from=2026-10-10&to=2026-10-20', keys.admin!.key)).json();
+    expect(s.checks.total).toEqual({ checks: 1, listed: 0, hitRate: 0 });
+    expect(s.checks.byDepartment).toEqual([{ department: CENTRE, checks: 1, listed: 0, hitRate: 0 }]);
+    expect(s.checks.rows).toEqual([
+      { department: CENTRE, scenario: 'gov-procurement', outcome: 'clear', checks: 1, listed: 0 },
+    ]);
+    const csv = await (
+      await get('/v1/stats?from=2026-10-10&to=2026-10-20&format=csv', keys.admin!.key)
+    ).text();
+    expect(csv).toContain(`checks,department,${CENTRE},,,,checks,1\r\n`);
   });
 
   test('the same statistics as CSV: UTF-8 with BOM, quoted where needed, parsed back to the same figures', async () => {

@@ -108,22 +108,46 @@ describe.each(factories)('$name store: API keys and decision records', (factory)
     await expect(store.revokeApiKey(a.record.id, 'yesterday')).rejects.toThrow(/at must be an RFC 3339/);
   });
 
-  test('a designator key must name a department, and only a designator key may', async () => {
+  test('a designator key must name a department, an implementer key may, public and admin keys may not', async () => {
     await expect(store.createApiKey(key({ role: 'designator' }).record)).rejects.toThrow(
       /designator key must name its department/,
     );
-    await expect(store.createApiKey(key({ role: 'implementer', department: '某局' }).record)).rejects.toThrow(
-      /implementer key has no department/,
-    );
+    for (const role of ['public', 'admin'] as const) {
+      await expect(store.createApiKey(key({ role, department: '某局' }).record)).rejects.toThrow(
+        new RegExp(`${role} key has no department`),
+      );
+    }
     await expect(store.createApiKey(key({ department: '' }).record)).rejects.toThrow(/department/);
+    // A procurement centre or a bank branch checks as an implementer, with or without a department.
+    const centre = key({ department: '某市公共资源交易中心' });
+    const bank = key();
+    await store.createApiKey(centre.record);
+    await store.createApiKey(bank.record);
+    expect(await store.findApiKeyByHash(hashApiKey(centre.key))).toEqual(centre.record);
+    expect(await store.findApiKeyByHash(hashApiKey(bank.key))).toEqual(bank.record);
+
     // The schema holds the same rule for anyone writing by hand.
-    await expect(
+    const insert = (id: string, role: string, department: string | null) =>
       t.raw(
         `INSERT INTO api_keys (id, hash, hint, role, department, label, created_at)
-         VALUES ('key_aaaaaaaaaaaaaaaaaaaa', '${'a'.repeat(64)}', 'cck_…', 'designator', NULL, 'x', '2026-11-23T00:00:00Z')`,
-      ),
-    ).rejects.toThrow(/CHECK|check/);
-    expect(await store.listApiKeys()).toEqual([]);
+         VALUES ('key_${id.repeat(20)}', '${id.repeat(64)}', 'cck_…', '${role}',
+                 ${department === null ? 'NULL' : `'${department}'`}, 'x', '2026-11-23T00:00:00Z')`,
+      );
+    await expect(insert('a', 'designator', null)).rejects.toThrow(/api_keys_department/);
+    await expect(insert('b', 'public', '某局')).rejects.toThrow(/api_keys_department/);
+    await expect(insert('c', 'admin', '某局')).rejects.toThrow(/api_keys_department/);
+    await insert('d', 'implementer', '某区政务服务中心');
+    await insert('e', 'implementer', null);
+    await insert('f', 'designator', '某局');
+    expect((await store.listApiKeys()).map((k) => [k.role, k.department]).sort()).toEqual(
+      [
+        ['designator', '某局'],
+        ['implementer', '某区政务服务中心'],
+        ['implementer', '某市公共资源交易中心'],
+        ['implementer', null],
+        ['implementer', null],
+      ].sort(),
+    );
   });
 
   test('rejects malformed keys and duplicates', async () => {

@@ -386,4 +386,50 @@ describe.each(factories)('$name store: clearances, feedback, statistics', (facto
     });
     expect(empty).toEqual({ checks: [], feedback: [], measures: [], clearances: { created: 0, revoked: 0 } });
   });
+
+  test('statistics: an implementer key that names a department counts its checks under it', async () => {
+    const centre = issueApiKey(
+      { role: 'implementer', department: '某市公共资源交易中心', label: 'centre', rateLimit: null },
+      '2026-11-01T00:00:00.000Z',
+    ).record;
+    const bank = issueApiKey(
+      { role: 'implementer', department: null, label: 'bank', rateLimit: null },
+      '2026-11-01T00:00:00.000Z',
+    ).record;
+    await store.createApiKey(centre);
+    await store.createApiKey(bank);
+    await store.recordDecisions([
+      decision({ keyId: centre.id, outcome: 'block' }),
+      decision({ keyId: centre.id, outcome: 'clear', subjectId: null, subjectKey: null }),
+      decision({ keyId: bank.id, outcome: 'block' }),
+    ]);
+    const stats = await store.decisionStats({
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-12-01T00:00:00.000Z',
+      overdueBefore: '2026-11-01T00:00:00.000Z',
+    });
+    const sortBy = <T>(rows: T[], key: (r: T) => string) =>
+      [...rows].sort((a, b) => key(a).localeCompare(key(b)));
+    expect(sortBy(stats.checks, (r) => `${r.department}|${r.outcome}`)).toEqual([
+      { department: null, scenario: 'gov-procurement', outcome: 'block', checks: 1, listed: 1 },
+      {
+        department: '某市公共资源交易中心',
+        scenario: 'gov-procurement',
+        outcome: 'block',
+        checks: 1,
+        listed: 1,
+      },
+      {
+        department: '某市公共资源交易中心',
+        scenario: 'gov-procurement',
+        outcome: 'clear',
+        checks: 1,
+        listed: 0,
+      },
+    ]);
+    expect(sortBy(stats.feedback, (r) => String(r.department))).toEqual([
+      { department: null, expected: 1, reported: 0, overdue: 0 },
+      { department: '某市公共资源交易中心', expected: 1, reported: 0, overdue: 0 },
+    ]);
+  });
 });

@@ -34,6 +34,7 @@ describe('SQLite store file handling', () => {
       { version: 6 },
       { version: 7 },
       { version: 8 },
+      { version: 9 },
     ]);
     db.close();
   });

@@ -9,7 +9,7 @@ export type Role = z.infer<typeof Role>;
 
 export interface Principal {
   role: Role;
-  /** Department a designator key is scoped to. */
+  /** Department a designator key is scoped to; an implementer key's only labels its checks in the statistics. */
   department: string | null;
   /** Id of the API key, null for anonymous requests. */
   keyId: string | null;
@@ -53,7 +53,10 @@ export function can(principal: Principal, permission: Permission): boolean {
   return GRANTS[principal.role].has(permission);
 }
 
-/** A designator acts only on its own department's entries; an admin on any. */
+/**
+ * A designator acts only on its own department's entries; an admin on any. An implementer never
+ * does, whatever department its key names.
+ */
 export function canActForDepartment(principal: Principal, department: string): boolean {
   if (principal.role === 'admin') return true;
   return principal.role === 'designator' && principal.department === department;

@@ -15,7 +15,10 @@ DATA_DIR). A key is shown once, when it is created; only its hash is stored.
 
   --role         public, implementer, designator or admin
   --label        who or what uses the key, e.g. "XX银行信贷审批系统"
-  --department   the department a designator key acts for (designator keys only, and required)
+  --department   designator keys: the department the key acts for (required).
+                 implementer keys, optional: the department it checks for (e.g. "某市公共资源交易中心",
+                 a bank branch); statistics count its checks under it, and it grants no right.
+                 Not for public or admin keys.
   --rate-limit   requests per second for this key (0 = no limit); default: CREDCHECK_RATE_LIMIT
   --json         print JSON on stdout
 
@@ -76,7 +79,9 @@ function parseCreate(args: string[]): CreateArgs {
   if (!label) usage('--label is required');
   const department = options.get('department')?.trim() || null;
   if (role.data === 'designator' && department === null) usage('a designator key needs --department');
-  if (role.data !== 'designator' && department !== null) usage('--department is for designator keys only');
+  if ((role.data === 'public' || role.data === 'admin') && department !== null) {
+    usage(`--department is for designator and implementer keys, not ${role.data} keys`);
+  }
   let rateLimit: number | null = null;
   const rawLimit = options.get('rate-limit');
   if (rawLimit !== undefined) {

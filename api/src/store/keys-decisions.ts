@@ -36,12 +36,12 @@ export function validApiKey(r: ApiKeyRecord): ApiKeyRecord {
   if (!SHA256_HEX.test(r.hash)) throw new TypeError('api key hash must be 64 lower-case hex characters');
   if (!ROLES.has(r.role)) throw new TypeError(`unknown role ${JSON.stringify(r.role)}`);
   const department = text(r.department, 'department', true);
-  if ((r.role === 'designator') !== (department !== null)) {
-    throw new TypeError(
-      r.role === 'designator'
-        ? 'a designator key must name its department'
-        : `a ${r.role} key has no department`,
-    );
+  // An implementer's department only groups its checks in the statistics (migration 9).
+  if (r.role === 'designator' && department === null) {
+    throw new TypeError('a designator key must name its department');
+  }
+  if ((r.role === 'public' || r.role === 'admin') && department !== null) {
+    throw new TypeError(`a ${r.role} key has no department`);
   }
   if (r.rateLimit !== null && (!Number.isSafeInteger(r.rateLimit) || r.rateLimit < 0)) {
     throw new RangeError(`rateLimit must be a non-negative integer or null, got ${r.rateLimit}`);

@@ -26,7 +26,11 @@ export interface ApiKeyRecord {
   /** The key's first characters, for telling keys apart in lists (see keyHint). */
   hint: string;
   role: Role;
-  /** Department a designator key acts for; required for designators, null for every other role. */
+  /**
+   * Department a designator key acts for (required). An implementer key may name the department
+   * it checks for (a procurement centre, a bank branch): statistics count its checks under it, and
+   * it grants nothing. Null for public and admin keys.
+   */
   department: string | null;
   label: string;
   /** Requests per second for this key; null = the server default, 0 = no limit. */

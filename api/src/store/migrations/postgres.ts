@@ -1,5 +1,6 @@
 import { postgresDueProcessMigration } from './due-process.ts';
 import { postgresImportGuardMigration } from './import-guard.ts';
+import { postgresKeyDepartmentsMigration } from './key-departments.ts';
 import { postgresOversightMigration } from './oversight.ts';
 import type { Migration } from './types.ts';
 import { postgresWebhooksMigration } from './webhooks.ts';
@@ -192,4 +193,5 @@ CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head
   postgresOversightMigration,
   postgresWebhooksMigration,
   postgresImportGuardMigration,
+  postgresKeyDepartmentsMigration,
 ];

@@ -1,5 +1,6 @@
 import { sqliteDueProcessMigration } from './due-process.ts';
 import { sqliteImportGuardMigration } from './import-guard.ts';
+import { sqliteKeyDepartmentsMigration } from './key-departments.ts';
 import { sqliteOversightMigration } from './oversight.ts';
 import type { Migration } from './types.ts';
 import { sqliteWebhooksMigration } from './webhooks.ts';
@@ -172,4 +173,5 @@ BEGIN SELECT RAISE(ABORT, 'audit_head cannot be deleted'); END;
   sqliteOversightMigration,
   sqliteWebhooksMigration,
   sqliteImportGuardMigration,
+  sqliteKeyDepartmentsMigration,
 ];
