@@ -500,6 +500,8 @@ describe.each(factories)('$name store: due process over HTTP', (factory) => {
       expect(d.notApplied.find((n: { id: string }) => n.id === id).why).toBe('expired');
       expect(await t.runtime.expireNow()).toBe(1);
       expect(await t.runtime.expireNow()).toBe(0);
+      // A completed day is remembered in the store: the next run (any process) starts from it.
+      expect(await t.db.store.getSetting('expiry-scan:2026-12-11')).toBe('1');
       const history = (await call('GET', `/v1/entries/${id}`, keys.a)).body.history;
       expect(history.filter((h: { type: string }) => h.type === 'entry.expired')).toHaveLength(1);
       const feed = await call('GET', '/v1/changes?since=0&limit=1000', keys.implementer);

@@ -379,7 +379,9 @@ describe.each(factories)('$name store: due process', (factory) => {
 
     clock.set('2026-11-25T02:00:00.000Z');
     expect(await store.recordExpiries('2026-11-25', 100)).toEqual([]);
-    expect((await store.recordExpiries('2026-11-26', 100)).map((c) => c.entityId)).toEqual([
+    // From a day whose run completed, earlier validity ends are not read again: they were written.
+    expect(await store.recordExpiries('2026-11-26', 100, '2026-11-26')).toEqual([]);
+    expect((await store.recordExpiries('2026-11-26', 100, '2026-11-25')).map((c) => c.entityId)).toEqual([
       entryOf(lastDay).id,
     ]);
     clock.set('2026-12-01T02:00:00.000Z');

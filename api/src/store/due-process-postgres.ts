@@ -278,7 +278,7 @@ export function postgresDueProcess(d: PostgresDueProcessDeps): DueProcessStore {
       };
     },
 
-    async recordExpiries(today, limit) {
+    async recordExpiries(today, limit, from = null) {
       nonEmptyString(today, 'today');
       const max = Math.min(positiveInt(limit, 'limit'), EXPIRY_BATCH);
       const at = d.now().toISOString();
@@ -288,12 +288,12 @@ export function postgresDueProcess(d: PostgresDueProcessDeps): DueProcessStore {
         const { rows } = await c.query<EntryRow & { subject_key: string }>(
           `SELECT ${ENTRY_COLUMNS_E}, s.key AS subject_key
              FROM entries e JOIN subjects s ON s.id = e.subject_id
-            WHERE e.valid_until < $1 AND e.status IN ('active', 'suspended')
+            WHERE e.valid_until < $1 AND e.valid_until >= $3 AND e.status IN ('active', 'suspended')
               AND e.valid_until >= to_char((e.created_at AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM-DD')
               AND NOT EXISTS (SELECT 1 FROM entry_expiries x WHERE x.entry_id = e.id AND x.valid_until = e.valid_until)
             ORDER BY e.valid_until, e.id
             LIMIT $2`,
-          [today, max],
+          [today, max, from ?? ''],
         );
         if (rows.length === 0) return { result: [] as Change[] };
         const changes: Change[] = [];

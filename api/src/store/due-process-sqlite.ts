@@ -212,20 +212,20 @@ export function sqliteDueProcess(d: SqliteDueProcessDeps): DueProcessStore {
       };
     },
 
-    async recordExpiries(today, limit) {
+    async recordExpiries(today, limit, from = null) {
       nonEmptyString(today, 'today');
       const at = d.now().toISOString();
       const run = db.transaction(() => {
         // Recorded as applying, ended before today, and in force on the day it was recorded (China time).
-        const rows = sql<[string, number], EntryRow & { subject_key: string }>(
+        const rows = sql<[string, string, number], EntryRow & { subject_key: string }>(
           `SELECT ${ENTRY_COLUMNS_E}, s.key AS subject_key
              FROM entries e JOIN subjects s ON s.id = e.subject_id
-            WHERE e.valid_until < ? AND e.status IN ('active', 'suspended')
+            WHERE e.valid_until < ? AND e.valid_until >= ? AND e.status IN ('active', 'suspended')
               AND e.valid_until >= date(e.created_at, '+8 hours')
               AND NOT EXISTS (SELECT 1 FROM entry_expiries x WHERE x.entry_id = e.id AND x.valid_until = e.valid_until)
             ORDER BY e.valid_until, e.id
             LIMIT ?`,
-        ).all(today, Math.min(positiveInt(limit, 'limit'), EXPIRY_BATCH));
+        ).all(today, from ?? '', Math.min(positiveInt(limit, 'limit'), EXPIRY_BATCH));
         if (rows.length === 0) return [];
         let seq = maxSeq();
         const changes: Change[] = [];

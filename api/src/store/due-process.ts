@@ -150,9 +150,10 @@ export interface DueProcessStore {
    * recorded as active or suspended whose validity ended before `today` (it was in force on the
    * day it was recorded, so an entry listed already expired gets none), once per entry and
    * validity end whatever the number of processes and restarts, at most `limit` per call, with one
-   * `entries.expired` audit record; returns the changes appended.
+   * `entries.expired` audit record; returns the changes appended. `from` (a day an earlier run
+   * completed) skips validity ends before it: that run wrote them.
    */
-  recordExpiries(today: string, limit: number): Promise<Change[]>;
+  recordExpiries(today: string, limit: number, from?: string | null): Promise<Change[]>;
 }
 
 /** Another write got there first (the entry moved on, the request was resolved, a duplicate id). */
