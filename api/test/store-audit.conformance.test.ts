@@ -7,14 +7,7 @@ import { auditHash, chainAudit, GENESIS_HASH } from '../src/store/audit-chain.js
 import { openPostgresStore } from '../src/store/postgres.ts';
 import type { AuditRecord, DecisionRecord, Store } from '../src/store/types.ts';
 import { orgRecord, usccFor } from './helpers/records.ts';
-import {
-  PG_TEST_URL,
-  postgresFactory,
-  probePostgres,
-  type StoreFactory,
-  sqliteFactory,
-  type TestStore,
-} from './helpers/store-factory.ts';
+import { bothStores, PG_TEST_URL, type TestStore } from './helpers/store-factory.ts';
 
 /**
  * The audit log, the same suite on both stores (like store.conformance.test.ts): every write
@@ -22,16 +15,7 @@ import {
  * and verify finds the first broken link of a log altered behind the store's back.
  */
 
-const probe = await probePostgres(PG_TEST_URL);
-const skipPostgres = !probe.ok && !process.env.CI;
-if (!probe.ok && skipPostgres) {
-  console.warn(`\n!!! PostgreSQL unreachable at ${PG_TEST_URL}: audit store tests SKIPPED there !!!\n`);
-}
-
-const factories: Array<StoreFactory & { skip: boolean }> = [
-  { ...sqliteFactory(), skip: false },
-  { ...postgresFactory(PG_TEST_URL), skip: skipPostgres },
-];
+const factories = await bothStores('audit store tests');
 
 const clock = { now: () => new Date('2026-11-23T08:00:00.000Z') };
 

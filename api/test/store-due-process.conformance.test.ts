@@ -18,14 +18,7 @@ import { openSqliteStore } from '../src/store/sqlite.ts';
 import { Stager } from '../src/store/stage.ts';
 import type { Store } from '../src/store/types.ts';
 import { orgRecord } from './helpers/records.ts';
-import {
-  PG_TEST_URL,
-  postgresFactory,
-  probePostgres,
-  type StoreFactory,
-  sqliteFactory,
-  type TestStore,
-} from './helpers/store-factory.ts';
+import { bothStores, PG_TEST_URL, type TestStore } from './helpers/store-factory.ts';
 
 /**
  * The due process on both stores (like store.conformance.test.ts): one write = entry, change-log
@@ -33,16 +26,7 @@ import {
  * expiry events are written once per entry and validity end, also by concurrent writers.
  */
 
-const probe = await probePostgres(PG_TEST_URL);
-const skipPostgres = !probe.ok && !process.env.CI;
-if (!probe.ok && skipPostgres) {
-  console.warn(`\n!!! PostgreSQL unreachable at ${PG_TEST_URL}: due-process store tests SKIPPED there !!!\n`);
-}
-
-const factories: Array<StoreFactory & { skip: boolean }> = [
-  { ...sqliteFactory(), skip: false },
-  { ...postgresFactory(PG_TEST_URL), skip: skipPostgres },
-];
+const factories = await bothStores('due-process store tests');
 
 /** A clock the test sets: the store stamps created_at with it, which expiry looks at. */
 function settableClock(start: string) {

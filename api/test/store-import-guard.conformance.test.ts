@@ -5,14 +5,7 @@ import { entryIdOf, subjectIdOf } from '../src/store/ids.ts';
 import type { KeptStatus } from '../src/store/import-guard.ts';
 import type { Store } from '../src/store/types.ts';
 import { orgRecord } from './helpers/records.ts';
-import {
-  PG_TEST_URL,
-  postgresFactory,
-  probePostgres,
-  type StoreFactory,
-  sqliteFactory,
-  type TestStore,
-} from './helpers/store-factory.ts';
+import { bothStores, sqliteFactory, type TestStore } from './helpers/store-factory.ts';
 import { snapshot, steppingClock } from './helpers/store-snapshot.ts';
 
 /**
@@ -22,16 +15,7 @@ import { snapshot, steppingClock } from './helpers/store-snapshot.ts';
  * row is counted and reported. PostgreSQL merges every 5 rows here, so the rule holds across merges.
  */
 
-const probe = await probePostgres(PG_TEST_URL);
-const skipPostgres = !probe.ok && !process.env.CI;
-if (!probe.ok && skipPostgres) {
-  console.warn(`\n!!! PostgreSQL unreachable at ${PG_TEST_URL}: import guard tests SKIPPED there !!!\n`);
-}
-
-const factories: Array<StoreFactory & { skip: boolean }> = [
-  { ...sqliteFactory(), skip: false },
-  { ...postgresFactory(PG_TEST_URL), skip: skipPostgres },
-];
+const factories = await bothStores('import guard tests');
 
 const DESIGNATOR = 'key_designator0000000001';
 

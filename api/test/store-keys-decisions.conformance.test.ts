@@ -3,32 +3,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashApiKey, issueApiKey } from '../src/auth/api-key.ts';
 import type { ApiKeyRecord, DecisionRecord, Store } from '../src/store/types.ts';
 import { usccFor } from './helpers/records.ts';
-import {
-  PG_TEST_URL,
-  postgresFactory,
-  probePostgres,
-  type StoreFactory,
-  sqliteFactory,
-  type TestStore,
-} from './helpers/store-factory.ts';
+import { bothStores, type TestStore } from './helpers/store-factory.ts';
 
 /**
  * API keys and decision records, the same suite on both stores (like store.conformance.test.ts):
  * PostgreSQL is skipped loudly when unreachable, and fails instead under CI.
  */
 
-const probe = await probePostgres(PG_TEST_URL);
-const skipPostgres = !probe.ok && !process.env.CI;
-if (!probe.ok && skipPostgres) {
-  console.warn(
-    `\n!!! PostgreSQL unreachable at ${PG_TEST_URL}: key/decision store tests SKIPPED there !!!\n`,
-  );
-}
-
-const factories: Array<StoreFactory & { skip: boolean }> = [
-  { ...sqliteFactory(), skip: false },
-  { ...postgresFactory(PG_TEST_URL), skip: skipPostgres },
-];
+const factories = await bothStores('key/decision store tests');
 
 function key(over: Partial<ApiKeyRecord> = {}, createdAt = '2026-11-23T04:00:00.000Z') {
   const { key, record } = issueApiKey(

@@ -8,30 +8,14 @@ import {
 } from '../src/store/oversight-types.ts';
 import type { DecisionRecord, Store } from '../src/store/types.ts';
 import { usccFor } from './helpers/records.ts';
-import {
-  PG_TEST_URL,
-  postgresFactory,
-  probePostgres,
-  type StoreFactory,
-  sqliteFactory,
-  type TestStore,
-} from './helpers/store-factory.ts';
+import { bothStores, type TestStore } from './helpers/store-factory.ts';
 
 /**
  * Clearances, feedback, decision listings and statistics: the same suite on both stores.
  * PostgreSQL is skipped loudly when unreachable, and fails instead under CI.
  */
 
-const probe = await probePostgres(PG_TEST_URL);
-const skipPostgres = !probe.ok && !process.env.CI;
-if (!probe.ok && skipPostgres) {
-  console.warn(`\n!!! PostgreSQL unreachable at ${PG_TEST_URL}: oversight store tests SKIPPED there !!!\n`);
-}
-
-const factories: Array<StoreFactory & { skip: boolean }> = [
-  { ...sqliteFactory(), skip: false },
-  { ...postgresFactory(PG_TEST_URL), skip: skipPostgres },
-];
+const factories = await bothStores('oversight store tests');
 
 const IMPLEMENTER = 'key_00000000000000000001';
 const OTHER = 'key_00000000000000000002';

@@ -1,5 +1,3 @@
-// zod-openapi adds .openapi() to schemas made after it loads; the store's imports make some first.
-import '@hono/zod-openapi';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,14 +14,7 @@ import {
 } from '../src/store/webhook-store.ts';
 import { planDeliveries } from '../src/webhooks/routing.ts';
 import { orgRecord, usccFor } from './helpers/records.ts';
-import {
-  PG_TEST_URL,
-  postgresFactory,
-  probePostgres,
-  type StoreFactory,
-  sqliteFactory,
-  type TestStore,
-} from './helpers/store-factory.ts';
+import { bothStores, PG_TEST_URL, type TestStore } from './helpers/store-factory.ts';
 
 /**
  * Webhook subscriptions and the persistent outbox, the same suite on both stores: routing under
@@ -31,16 +22,7 @@ import {
  * PostgreSQL is skipped loudly when unreachable, and fails instead under CI.
  */
 
-const probe = await probePostgres(PG_TEST_URL);
-const skipPostgres = !probe.ok && !process.env.CI;
-if (!probe.ok && skipPostgres) {
-  console.warn(`\n!!! PostgreSQL unreachable at ${PG_TEST_URL}: webhook store tests SKIPPED there !!!\n`);
-}
-
-const factories: Array<StoreFactory & { skip: boolean }> = [
-  { ...sqliteFactory(), skip: false },
-  { ...postgresFactory(PG_TEST_URL), skip: skipPostgres },
-];
+const factories = await bothStores('webhook store tests');
 
 const BANK = 'key_00000000000000000b01';
 const OTHER = 'key_00000000000000000b02';

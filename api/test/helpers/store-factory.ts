@@ -119,3 +119,17 @@ export async function probePostgres(
     await client.end().catch(() => {});
   }
 }
+
+/**
+ * SQLite and PostgreSQL, for a suite that runs the same tests on both. PostgreSQL is skipped
+ * loudly (naming `what`) when it cannot be reached, and fails instead under CI, where it must be.
+ */
+export async function bothStores(what: string): Promise<Array<StoreFactory & { skip: boolean }>> {
+  const probe = await probePostgres(PG_TEST_URL);
+  const skip = !probe.ok && !process.env.CI;
+  if (skip) console.warn(`\n!!! PostgreSQL unreachable at ${PG_TEST_URL}: ${what} SKIPPED there !!!\n`);
+  return [
+    { ...sqliteFactory(), skip: false },
+    { ...postgresFactory(PG_TEST_URL), skip },
+  ];
+}
