@@ -15,8 +15,8 @@ const MAX_CODE = 64;
  * request id and the CORS headers applied in one synchronous step, and the answer built by the
  * route's own `answerLookup`. Lookups are the hottest path (an extension scanning a page, a bank
  * screening a portfolio), and the chain of async middleware with a Headers object per response
- * cost more than the lookup itself: this lane serves about three times the requests per second
- * on one core (test/bench/http.bench.ts).
+ * cost more than the lookup itself: with this lane a lookup on a million entries takes about 40
+ * instead of 60 µs of server CPU (test/bench/http.bench.ts, same machine).
  *
  * Anything the lane does not handle exactly like the app is left to the app (undefined): other
  * methods and paths, a query string, a code the route's validation would refuse, a key not in
