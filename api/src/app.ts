@@ -23,6 +23,7 @@ import { searchRoutes } from './routes/search.ts';
 import { snapshotRoutes } from './routes/snapshot.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { subjectRoutes } from './routes/subjects.ts';
+import { webSdkRoutes } from './routes/web-sdk.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', catalogRoutes());
   app.route('/', problemDocRoutes());
   app.route('/', docsRoutes());
+  app.route('/', webSdkRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
