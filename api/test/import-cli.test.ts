@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError, type CliIO, serverCommands } from '../src/cli/index.ts';
 import { writeDatasetCsv } from '../src/demo/write-csv.ts';
+import { loadLiveIndex } from '../src/index/startup.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { CODES, sampleRows, TODAY, tempDir, toCsv } from './import-helpers.ts';
 
@@ -55,6 +57,27 @@ async function storeCounts() {
 }
 
 describe('credcheck import (in process)', () => {
+  it('leaves an index snapshot the API starts from (unless --no-index)', async () => {
+    tmp.file('lists.csv', toCsv(sampleRows()));
+    const skipped = await cli(['lists.csv', '--no-index']);
+    expect(skipped.code).toBe(0);
+    expect(existsSync(join(tmp.dir, 'data', 'index.snapshot'))).toBe(false);
+
+    const imported = await cli(['lists.csv']);
+    expect(imported.code).toBe(0);
+    expect(imported.out).toContain('index snapshot for the API written');
+    const store = openSqliteStore(join(tmp.dir, 'data', 'credcheck.db'));
+    try {
+      await store.migrate();
+      const started = await loadLiveIndex(store, { snapshotDir: join(tmp.dir, 'data') });
+      expect(started.source).toBe('snapshot');
+      expect(started.index.seq).toBe(await store.currentSeq());
+      await started.settled;
+    } finally {
+      await store.close();
+    }
+  });
+
   it('imports a file into DATA_DIR, loading the default catalog first', async () => {
     tmp.file('lists.csv', toCsv(sampleRows()));
     const first = await cli(['lists.csv']);
