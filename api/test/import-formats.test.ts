@@ -1,7 +1,7 @@
 import { maskIdStaff } from '@credcheck/sdk/mask';
+import { ZipWriter } from '@credcheck/sdk/tabular';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFile, writeXlsx } from '../src/import/index.ts';
-import { ZipWriter } from '../src/import/zip-write.ts';
 import type { Store } from '../src/store/types.ts';
 import { sqliteFactory, type TestStore } from './helpers/store-factory.ts';
 import {

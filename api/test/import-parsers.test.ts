@@ -1,15 +1,20 @@
+import {
+  CsvParser,
+  type CsvRecord,
+  chooseEncoding,
+  detectFormat,
+  guessDelimiter,
+  isDateFormatCode,
+  openFirstSheet,
+  writeXlsx,
+} from '@credcheck/sdk/tabular';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CsvParser, type CsvRecord, guessDelimiter } from '../src/import/csv-parse.ts';
 import { excelSerialToIso, parseDate } from '../src/import/dates.ts';
-import { chooseEncoding } from '../src/import/encoding.ts';
 import { ImportFileError } from '../src/import/errors.ts';
 import { fieldOf, headerKey } from '../src/import/fields.ts';
 import { JsonArraySplitter, type JsonRecord, NdjsonSplitter } from '../src/import/json-records.ts';
 import { KeySet } from '../src/import/key-set.ts';
-import { detectFormat } from '../src/import/sniff.ts';
-import { isDateFormatCode, openFirstSheet } from '../src/import/xlsx-read.ts';
-import { writeXlsx } from '../src/import/xlsx-write.ts';
 import { encodeGbk, tempDir } from './import-helpers.ts';
 
 const tmp = tempDir();

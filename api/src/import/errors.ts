@@ -1,29 +1,5 @@
-/** Why a whole file was refused before any row was judged: one clear message instead of a flood. */
-export type FileErrorCode =
-  | 'not-found'
-  | 'not-a-file'
-  | 'empty'
-  | 'unknown-format'
-  | 'binary'
-  | 'encoding'
-  | 'line-too-long'
-  | 'no-header'
-  | 'missing-columns'
-  | 'duplicate-columns'
-  | 'bad-json'
-  | 'bad-xlsx'
-  | 'too-many-errors';
-
-export class ImportFileError extends Error {
-  override readonly name = 'ImportFileError';
-  constructor(
-    readonly code: FileErrorCode,
-    message: string,
-    readonly messageZh: string,
-  ) {
-    super(message);
-  }
-}
+// The file-level error is the sdk's (its readers throw it); the importer keeps its old name.
+export { FileError as ImportFileError, type FileErrorCode } from '@credcheck/sdk/tabular';
 
 /** One rejected cell or row, located as the user sees it in the file. */
 export interface RowError {

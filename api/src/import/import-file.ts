@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import type { ImportFormat, TextEncoding } from '@credcheck/sdk/tabular';
+import { EncodingRetry } from '@credcheck/sdk/tabular';
 import type { Catalog } from '../domain/catalog.ts';
 import type { ImportRecord, ImportSummary } from '../domain/model.ts';
 import { ID_HMAC_SETTING } from '../domain/person-key.ts';
 import type { Store } from '../store/types.ts';
-import type { TextEncoding } from './encoding.ts';
 import { ErrorCollector, ImportFileError, type RowError } from './errors.ts';
 import { F, FIELDS, fieldOf, mapHeader } from './fields.ts';
-import { EncodingRetry } from './file-text.ts';
 import { keptStatusWarning } from './kept-status.ts';
 import { openRows, type ParsedRow } from './open-rows.ts';
-import type { ImportFormat } from './sniff.ts';
 import { RowValidator, type RowValues } from './validate-row.ts';
 
 export interface ImportReport {

@@ -1,4 +1,12 @@
-export type { TextEncoding } from './encoding.ts';
+export type { ImportFormat, TextEncoding } from '@credcheck/sdk/tabular';
+export {
+  openFirstSheet,
+  type SheetReader,
+  type SheetRow,
+  writeXlsx,
+  type XlsxCell,
+  type XlsxWriteOptions,
+} from '@credcheck/sdk/tabular';
 export { type FileErrorCode, ImportFileError, type RowError } from './errors.ts';
 export { FIELDS, REQUIRED_FIELDS } from './fields.ts';
 export {
@@ -9,6 +17,3 @@ export {
   importFile,
   importRows,
 } from './import-file.ts';
-export type { ImportFormat } from './sniff.ts';
-export { openFirstSheet, type SheetReader, type SheetRow } from './xlsx-read.ts';
-export { writeXlsx, type XlsxCell, type XlsxWriteOptions } from './xlsx-write.ts';

@@ -1,6 +1,17 @@
 import { stat } from 'node:fs/promises';
-import { CsvParser, type CsvRecord, guessDelimiter } from './csv-parse.ts';
-import { chooseEncoding, type EncodingChoice, type TextEncoding } from './encoding.ts';
+import {
+  CsvParser,
+  type CsvRecord,
+  chooseEncoding,
+  detectFormat,
+  type EncodingChoice,
+  guessDelimiter,
+  type ImportFormat,
+  openFirstSheet,
+  readSample,
+  readTextChunks,
+  type TextEncoding,
+} from '@credcheck/sdk/tabular';
 import { ImportFileError, type RowError } from './errors.ts';
 import {
   type ColumnMap,
@@ -12,11 +23,8 @@ import {
   noHeader,
   tryHeader,
 } from './fields.ts';
-import { readTextChunks } from './file-text.ts';
 import { JsonArraySplitter, type JsonRecord, NdjsonSplitter } from './json-records.ts';
-import { detectFormat, type ImportFormat, readSample } from './sniff.ts';
 import type { RowValues } from './validate-row.ts';
-import { openFirstSheet } from './xlsx-read.ts';
 
 /** One data row in field order, or a row that could not even be read as a row. */
 export type ParsedRow =

@@ -1,17 +1,19 @@
 /** `credcheck`: client commands live here; server-side ones come from @credcheck/api when installed. */
+import { decideCommand } from './commands/decide.ts';
+import { lookupCommand } from './commands/lookup.ts';
+import { screenCommand } from './commands/screen.ts';
+import { searchCommand } from './commands/search.ts';
+import { EXIT } from './exit-codes.ts';
+import type { Command, Io } from './io.ts';
 
-interface Command {
-  summary: string;
-  usage: string;
-  run(args: string[], io: Io): Promise<number>;
-}
+export type { Command, Io } from './io.ts';
 
-interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  env: Record<string, string | undefined>;
-  cwd: string;
-}
+const clientCommands: Record<string, Command> = {
+  lookup: lookupCommand,
+  search: searchCommand,
+  decide: decideCommand,
+  screen: screenCommand,
+};
 
 async function loadServerCommands(): Promise<Record<string, Command>> {
   try {
@@ -28,11 +30,11 @@ async function loadServerCommands(): Promise<Record<string, Command>> {
 function help(commands: Record<string, Command>): string {
   const width = Math.max(...Object.keys(commands).map((k) => k.length), 4);
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return `credcheck — check red/black credit lists from the command line\n\nUsage: credcheck <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "credcheck <command> --help" for a command's options.\n`;
+  return `credcheck — check red/black credit lists from the command line\n\nUsage: credcheck <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "credcheck <command> --help" for a command's options.\nExit codes: 0 done, 1 unexpected error, 2 usage or input to fix, 3 API unavailable (fail closed),\n4 a subject reached --fail-on.\n`;
 }
 
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
-  const commands = { ...(await loadServerCommands()) };
+  const commands = { ...clientCommands, ...(await loadServerCommands()) };
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     io.stdout.write(help(commands));
@@ -54,7 +56,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     // Expected input errors carry an exit code; anything else is a bug and keeps its stack in DEBUG.
     io.stderr.write(`credcheck ${name}: ${e.message ?? String(err)}\n`);
     if (io.env.DEBUG && err instanceof Error) io.stderr.write(`${err.stack}\n`);
-    return typeof e.exitCode === 'number' ? e.exitCode : 1;
+    return typeof e.exitCode === 'number' ? e.exitCode : EXIT.bug;
   }
 }
 

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { decoderFor, type EncodingChoice, hasNonAscii, type TextEncoding } from './encoding.ts';
-import { ImportFileError } from './errors.ts';
+import { FileError } from './file-error.ts';
 
 /**
  * Thrown when a file that looked like plain ASCII UTF-8 turns out to hold GBK further down: the
@@ -26,7 +26,7 @@ export async function* readTextChunks(
   const fail = (): never => {
     if (choice.encoding === 'utf-8' && !sawNonAscii) throw new EncodingRetry('gb18030');
     const label = choice.encoding === 'gb18030' ? 'GBK/GB18030' : 'UTF-8';
-    throw new ImportFileError(
+    throw new FileError(
       'encoding',
       `Invalid ${label} text near byte ${offset}: the file mixes encodings or is damaged`,
       `第 ${offset} 字节附近出现无效的 ${label} 字符：文件混用了多种编码或已损坏`,

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { createInflateRaw } from 'node:zlib';
-import { ImportFileError } from './errors.ts';
+import { FileError } from './file-error.ts';
 
 /** One member of a ZIP archive, as its central directory describes it. */
 export interface ZipEntry {
@@ -20,7 +20,7 @@ const LOCAL_SIG = 0x04034b50;
 const U32_MAX = 0xffffffff;
 
 const bad = (detail: string, detailZh: string) =>
-  new ImportFileError(
+  new FileError(
     'bad-xlsx',
     `Not a readable XLSX workbook: ${detail}`,
     `不是可读取的 XLSX 工作簿：${detailZh}`,
@@ -148,7 +148,7 @@ export async function* readZipEntry(path: string, entry: ZipEntry): AsyncGenerat
   try {
     for await (const chunk of inflate) yield chunk as Buffer;
   } catch (err) {
-    if (err instanceof ImportFileError) throw err;
+    if (err instanceof FileError) throw err;
     throw bad(
       `member ${entry.name} cannot be decompressed (${(err as Error).message})`,
       `成员 ${entry.name} 无法解压`,

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { ImportFileError } from './errors.ts';
+import { FileError } from './file-error.ts';
 
 export type ImportFormat = 'csv' | 'xlsx' | 'json' | 'ndjson';
 
@@ -39,11 +39,11 @@ const startsWith = (sample: Uint8Array, magic: number[]) => magic.every((b, i) =
 export function detectFormat(path: string, sample: Uint8Array): ImportFormat {
   const ext = extname(path).toLowerCase();
   if (sample.length === 0) {
-    throw new ImportFileError('empty', 'The file is empty', '文件为空');
+    throw new FileError('empty', 'The file is empty', '文件为空');
   }
   if (startsWith(sample, [0x50, 0x4b, 0x03, 0x04])) return 'xlsx';
   if (startsWith(sample, [0xd0, 0xcf, 0x11, 0xe0])) {
-    throw new ImportFileError(
+    throw new FileError(
       'unknown-format',
       'This is a legacy Excel 97–2003 (.xls) or WPS file; save it as .xlsx or CSV',
       '该文件为旧版 Excel 97–2003（.xls）或 WPS 格式，请另存为 .xlsx 或 CSV',
@@ -51,7 +51,7 @@ export function detectFormat(path: string, sample: Uint8Array): ImportFormat {
   }
   for (const [magic, what, whatZh] of MAGIC) {
     if (startsWith(sample, magic)) {
-      throw new ImportFileError(
+      throw new FileError(
         'binary',
         `This is ${what}, not a list file (CSV, XLSX, JSON or NDJSON)`,
         `该文件是${whatZh}，不是名单文件（CSV、XLSX、JSON 或 NDJSON）`,
@@ -59,7 +59,7 @@ export function detectFormat(path: string, sample: Uint8Array): ImportFormat {
     }
   }
   if (ext === '.xlsx' || ext === '.xlsm') {
-    throw new ImportFileError(
+    throw new FileError(
       'bad-xlsx',
       'The file is named .xlsx but is not an XLSX workbook',
       '文件扩展名为 .xlsx，但内容不是 XLSX 工作簿',
@@ -72,7 +72,7 @@ export function detectFormat(path: string, sample: Uint8Array): ImportFormat {
   if (first === 0x5b /* [ */) return 'json';
   if (first === 0x7b /* { */) return looksLikeNdjson(sample, ext === '.json') ? 'ndjson' : 'json';
   if (ext === '.json') {
-    throw new ImportFileError(
+    throw new FileError(
       'bad-json',
       'The file is named .json but does not start with [ or {',
       '文件扩展名为 .json，但内容不以 [ 或 { 开头',
@@ -87,7 +87,7 @@ function assertText(sample: Uint8Array): void {
   for (let i = 0; i < sample.length; i++) {
     const b = sample[i]!;
     if (b === 0) {
-      throw new ImportFileError(
+      throw new FileError(
         'binary',
         `The file contains binary data (a NUL byte at offset ${i}); it is not a text list file`,
         `文件包含二进制数据（偏移 ${i} 处有 NUL 字节），不是文本名单文件`,
@@ -96,7 +96,7 @@ function assertText(sample: Uint8Array): void {
     if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) control++;
   }
   if (control > 8 && control > sample.length / 200) {
-    throw new ImportFileError(
+    throw new FileError(
       'binary',
       `The file contains ${control} control characters in its first ${sample.length} bytes; it is not a text list file`,
       `文件前 ${sample.length} 字节中有 ${control} 个控制字符，不是文本名单文件`,

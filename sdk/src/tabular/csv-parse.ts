@@ -1,4 +1,4 @@
-import { ImportFileError } from './errors.ts';
+import { FileError } from './file-error.ts';
 
 export interface CsvRecord {
   /** Line on which the record starts (1-based, as an editor shows it). */
@@ -147,13 +147,13 @@ export class CsvParser {
   private tooLong(unclosedQuote = false): never {
     const mb = Math.round(this.max / (1 << 20));
     if (unclosedQuote) {
-      throw new ImportFileError(
+      throw new FileError(
         'line-too-long',
         `A quote opened on line ${this.line} is never closed (or its record is longer than ${mb} MB)`,
         `第 ${this.line} 行的引号没有闭合（或该记录超过 ${mb} MB）`,
       );
     }
-    throw new ImportFileError(
+    throw new FileError(
       'line-too-long',
       `Line ${this.line} is longer than ${mb} MB: this is not a list file`,
       `第 ${this.line} 行超过 ${mb} MB，不是名单文件`,

@@ -1,5 +1,5 @@
-import { excelSerialToIso } from './dates.ts';
-import { ImportFileError } from './errors.ts';
+import { excelSerialToIso } from './excel-date.ts';
+import { FileError } from './file-error.ts';
 import { attr, decodeXml, richText } from './xml-text.ts';
 import { readZipDirectory, readZipEntry, readZipText, type ZipEntry } from './zip-read.ts';
 
@@ -17,7 +17,7 @@ export interface SheetReader {
 }
 
 const bad = (detail: string, detailZh: string) =>
-  new ImportFileError(
+  new FileError(
     'bad-xlsx',
     `Not a readable XLSX workbook: ${detail}`,
     `不是可读取的 XLSX 工作簿：${detailZh}`,
