@@ -4,6 +4,7 @@ import { nonEmptyString } from './arguments.ts';
 import { auditEventRow, SYSTEM_ACTOR } from './audit.ts';
 import type { AuditEventRow } from './audit-chain.js';
 import { fingerprintOf } from './ids.ts';
+import { stagedEntryFingerprint } from './stage.ts';
 
 /**
  * Records and writes of the due process (designation, objections, credit repair, expiry), shared
@@ -179,8 +180,9 @@ export function subjectFingerprint(s: SubjectRecord): string {
   ]);
 }
 
+/** The same fingerprint an import stages, so that a re-import of what a designator wrote changes nothing. */
 export function entryFingerprint(e: EntryRecord): string {
-  return fingerprintOf([e.kind, e.department, e.reason, e.decidedOn, e.publishedOn, e.validUntil, e.status]);
+  return stagedEntryFingerprint(e, e.status);
 }
 
 /** A change's data: the entity as the index reads it (change-data.ts), keys in the type's order. */
