@@ -1,9 +1,9 @@
 // Builds the published shape of @credcheck/sdk: ESM (.js) and CommonJS (.cjs) with declarations
 // (.d.ts / .d.cts) for the public entry points, plus a package.json whose "exports" map has
-// import/require/types conditions. The workspace itself keeps exporting the TypeScript sources
+// import/require/types conditions, and the `credcheck` bin (ESM only). The workspace itself keeps exporting the TypeScript sources
 // (sdk/package.json), so the monorepo, tsx and vitest never need a build; the package is
 // published from the output folder (`npm publish sdk/dist`).
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -12,7 +12,7 @@ import ts from 'typescript';
 const sdkDir = fileURLToPath(new URL('..', import.meta.url));
 const srcDir = join(sdkDir, 'src');
 
-/** Public subpath → source entry under src/. The CLI and its file readers (Node-only) are not here. */
+/** Public subpath → source entry under src/. */
 export const ENTRIES: Record<string, string> = {
   '.': 'index.ts',
   './identifiers': 'identifiers/index.ts',
@@ -20,7 +20,17 @@ export const ENTRIES: Record<string, string> = {
   './mask': 'mask/index.ts',
   './snapshot': 'snapshot/index.ts',
   './client': 'client/index.ts',
+  './tabular': 'tabular/index.ts',
 };
+
+/**
+ * Entries whose declarations need Node's types (files, streams, zlib). They are emitted by a
+ * program of their own, so the browser-safe entries keep being checked without @types/node.
+ */
+const NODE_ONLY_ENTRIES = ['./tabular'];
+
+/** The `credcheck` bin: ESM only (Node ≥ 20 runs it), sharing the ESM build's modules. */
+export const BIN = { name: 'credcheck', entry: 'cli/bin.ts' };
 
 /**
  * ky and jose ship ESM only, which `require()` cannot load before Node 20.19/22.12: the CommonJS
@@ -44,8 +54,8 @@ export async function buildSdk(outDir: string): Promise<BuildReport> {
 
   const t0 = performance.now();
   const modules = await reachableModules(entryPoints);
+  const esmModules = await reachableModules([...entryPoints, join(srcDir, BIN.entry)]);
   const common = {
-    entryPoints: modules,
     outbase: srcDir,
     outdir: outDir,
     bundle: true,
@@ -57,19 +67,30 @@ export async function buildSdk(outDir: string): Promise<BuildReport> {
   // One output file per source module (relative imports stay imports), so that both builds keep
   // one instance of every module and class: `instanceof SnapshotError` holds across subpaths.
   await Promise.all([
-    build({ ...common, format: 'esm', packages: 'external', plugins: [keepRelative('.js')] }),
     build({
       ...common,
+      entryPoints: esmModules,
+      format: 'esm',
+      packages: 'external',
+      plugins: [keepRelative('.js')],
+    }),
+    build({
+      ...common,
+      entryPoints: modules,
       format: 'cjs',
       outExtension: { '.js': '.cjs' },
-      external: dependencyNames().filter((d) => !INLINED_IN_CJS.includes(d)),
+      external: ['node:*', ...dependencyNames().filter((d) => !INLINED_IN_CJS.includes(d))],
       plugins: [keepRelative('.cjs')],
     }),
   ]);
+  chmodSync(join(outDir, binPath()), 0o755);
   const jsMs = performance.now() - t0;
 
   const t1 = performance.now();
-  emitDeclarations(entryPoints, outDir);
+  const entryFor = (subpaths: string[]) => subpaths.map((s) => join(srcDir, ENTRIES[s]!));
+  const subpaths = Object.keys(ENTRIES);
+  emitDeclarations(entryFor(subpaths.filter((s) => !NODE_ONLY_ENTRIES.includes(s))), outDir, []);
+  emitDeclarations(entryFor(NODE_ONLY_ENTRIES), outDir, ['node']);
   const typesMs = performance.now() - t1;
 
   copyFileSync(join(sdkDir, 'README.md'), join(outDir, 'README.md'));
@@ -113,7 +134,7 @@ function keepRelative(ext: string): Plugin {
 }
 
 /** tsc --emitDeclarationOnly, each file written twice: .d.ts for import and .d.cts for require. */
-function emitDeclarations(entryPoints: string[], outDir: string): void {
+function emitDeclarations(entryPoints: string[], outDir: string, types: string[]): void {
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     lib: ['lib.es2023.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
@@ -125,8 +146,8 @@ function emitDeclarations(entryPoints: string[], outDir: string): void {
     rewriteRelativeImportExtensions: true,
     verbatimModuleSyntax: true,
     skipLibCheck: true,
-    // No @types/node: the public modules must not lean on Node's types.
-    types: [],
+    // No @types/node but for the Node-only entries: the others must not lean on Node's types.
+    types,
     declaration: true,
     emitDeclarationOnly: true,
     rootDir: srcDir,
@@ -181,6 +202,11 @@ function sdkManifest(): {
   return JSON.parse(readFileSync(join(sdkDir, 'package.json'), 'utf8'));
 }
 
+/** The built bin, relative to the package root. */
+function binPath(): string {
+  return BIN.entry.replace(/\.ts$/, '.js');
+}
+
 function dependencyNames(): string[] {
   return Object.keys(sdkManifest().dependencies).flatMap((d) => [d, `${d}/*`]);
 }
@@ -208,9 +234,10 @@ export function publishManifest(): Record<string, unknown> {
     main: './index.cjs',
     module: './index.js',
     types: './index.d.ts',
+    bin: { [BIN.name]: `./${binPath()}` },
     exports,
     typesVersions: { '*': typesVersions },
-    sideEffects: ['./web/*'],
+    sideEffects: ['./web/*', `./${binPath()}`],
     // Node 18 lacks a global Web Crypto (receipts, webhooks, idempotency keys); tested on Node 20.
     engines: { node: '>=20' },
     dependencies: src.dependencies,

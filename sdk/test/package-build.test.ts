@@ -150,6 +150,70 @@ const snapshot = await import('@credcheck/sdk/snapshot');`),
     expect(JSON.parse(stdout)).toEqual(expected);
   });
 
+  // The bin as npm links it: plain node, no tsx, and no @credcheck/api beside it (server commands absent).
+  const bin = () => {
+    const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
+    return join(pkg, manifest.bin.credcheck);
+  };
+  const credcheck = (args: string[]) =>
+    run(process.execPath, [bin(), ...args], { cwd: dir }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+
+  it('runs the credcheck bin: --help lists the client commands only', async () => {
+    const { code, stdout, stderr } = await credcheck(['--help']);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/Commands:\n {2}lookup .*\n {2}search .*\n {2}decide .*\n {2}screen .*\n\n/);
+  });
+
+  it('fails closed with exit 3 when the API answers 503 or nothing listens', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const nothing = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((r) => closed.close(r));
+    for (const api of [url, nothing]) {
+      const r = await credcheck(['lookup', CODE, '--api', api, '--timeout', '2000']);
+      expect(r.code, `${api}: ${r.stderr}`).toBe(3);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/could not reach the API|unavailable|503/i);
+    }
+  });
+
+  it('import()s and require()s @credcheck/sdk/tabular and parses a GBK CSV file', async () => {
+    // 代码,名称 / <CODE>,北京 in GBK bytes: the reader must pick GB18030 from the sample.
+    const gbk = Buffer.concat([
+      Buffer.from([0xb4, 0xfa, 0xc2, 0xeb, 0x2c, 0xc3, 0xfb, 0xb3, 0xc6, 0x0d, 0x0a]),
+      Buffer.from(`${CODE},`),
+      Buffer.from([0xb1, 0xb1, 0xbe, 0xa9, 0x0a]),
+    ]);
+    writeFileSync(join(dir, 'list.csv'), gbk);
+    const parse = `const path = process.argv[2];
+const sample = await t.readSample(path);
+const choice = t.chooseEncoding(sample);
+const parser = new t.CsvParser();
+const rows = [];
+for await (const chunk of t.readTextChunks(path, choice)) parser.push(chunk, rows);
+parser.end(rows);
+console.log(JSON.stringify({ format: t.detectFormat(path, sample), encoding: choice.encoding, rows: rows.map((r) => r.fields) }));`;
+    writeFileSync(join(dir, 'tabular.mjs'), `const t = await import('@credcheck/sdk/tabular');\n${parse}`);
+    writeFileSync(
+      join(dir, 'tabular.cjs'),
+      `const t = require('@credcheck/sdk/tabular');\n(async () => {${parse}})();`,
+    );
+    for (const file of ['tabular.mjs', 'tabular.cjs']) {
+      const { stdout } = await run(process.execPath, [join(dir, file), join(dir, 'list.csv')], { cwd: dir });
+      expect(JSON.parse(stdout), file).toEqual({
+        format: 'csv',
+        encoding: 'gb18030',
+        rows: [
+          ['代码', '名称'],
+          [CODE, '北京'],
+        ],
+      });
+    }
+  });
+
   // Typed use of the emitted declarations; the @ts-expect-error lines prove the types are not `any`.
   const consumer = `import { createClient, verifyReceipt, type DecisionOrUnavailable } from '@credcheck/sdk/client';
 import { validateUSCC } from '@credcheck/sdk/identifiers';
@@ -203,6 +267,26 @@ export async function approve(code: string): Promise<string | null> {
         module: ts.ModuleKind.ESNext,
         moduleResolution: ts.ModuleResolutionKind.Bundler,
         target: ts.ScriptTarget.ES2022,
+      }),
+    ).toBe('');
+    // /tabular is Node-only: its declarations use Node's types, as its consumers have them.
+    const tabular = join(dir, 'ts/consumer-tabular.mts');
+    writeFileSync(
+      tabular,
+      `import { CsvParser, type CsvRecord, readZipEntry } from '@credcheck/sdk/tabular';
+const rows: CsvRecord[] = new CsvParser({ delimiter: ',' }).push('a,b\\n');
+export const first: string[] | undefined = rows[0]?.fields;
+export const chunks: AsyncGenerator<Buffer> = readZipEntry('x.xlsx', { name: 'x', method: 8, compressedSize: 0, size: 0, localHeaderOffset: 0 });
+// @ts-expect-error a record is not a string
+export const wrong: string = rows[0];
+`,
+    );
+    expect(
+      typeCheck([tabular], {
+        ...node16,
+        target: ts.ScriptTarget.ES2022,
+        types: ['node'],
+        typeRoots: [join(repoModules, '@types')],
       }),
     ).toBe('');
     // TypeScript's old resolution ignores "exports": typesVersions maps the subpaths.

@@ -15,6 +15,8 @@ const clientCommands: Record<string, Command> = {
   screen: screenCommand,
 };
 
+const UNAVAILABLE = new Set(['ERR_MODULE_NOT_FOUND', 'ERR_UNKNOWN_FILE_EXTENSION']);
+
 async function loadServerCommands(): Promise<Record<string, Command>> {
   try {
     // A variable specifier keeps bundlers and type checks from tying the sdk to the api.
@@ -22,7 +24,9 @@ async function loadServerCommands(): Promise<Record<string, Command>> {
     const mod = (await import(specifier)) as { serverCommands: Record<string, Command> };
     return mod.serverCommands;
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return {};
+    // Not installed (the published sdk alone), or present only as TypeScript sources that plain
+    // node cannot load (a built sdk run inside the workspace): client commands only.
+    if (UNAVAILABLE.has((err as { code?: string }).code ?? '')) return {};
     throw err;
   }
 }
