@@ -7,7 +7,7 @@ import {
   dueProcessAudit,
   EXPIRY_BATCH,
   entryChangeData,
-  entryFingerprint,
+  entryValues,
   expiryAudit,
   expiryWhy,
   fromDataRow,
@@ -23,6 +23,7 @@ import {
   repairValues,
   subjectChangeData,
   subjectFingerprint,
+  subjectValues,
   validDueProcessWrite,
   WriteConflictError,
 } from './due-process.ts';
@@ -141,20 +142,7 @@ export function postgresDueProcess(d: PostgresDueProcessDeps): DueProcessStore {
                    norm_name = excluded.norm_name, legal_rep = excluded.legal_rep,
                    legal_rep_key = excluded.legal_rep_key, division = excluded.division,
                    fingerprint = excluded.fingerprint, seq = excluded.seq`,
-                [
-                  s.id,
-                  s.type,
-                  s.key,
-                  s.code,
-                  s.idMasked,
-                  s.name,
-                  s.normName,
-                  s.legalRep,
-                  s.legalRepKey,
-                  s.division,
-                  fp,
-                  seq,
-                ],
+                subjectValues(s, fp, seq),
               );
             }
           }
@@ -192,24 +180,7 @@ export function postgresDueProcess(d: PostgresDueProcessDeps): DueProcessStore {
                  decided_on = excluded.decided_on, published_on = excluded.published_on,
                  valid_until = excluded.valid_until, status = excluded.status, fingerprint = excluded.fingerprint,
                  seq = excluded.seq, updated_at = excluded.updated_at`,
-              [
-                e.id,
-                e.subjectId,
-                e.listType,
-                e.kind,
-                e.designator,
-                e.department,
-                e.basis,
-                e.reason,
-                e.decidedOn,
-                e.publishedOn,
-                e.validUntil,
-                e.status,
-                entryFingerprint(e),
-                seq,
-                entry.createdAt,
-                at,
-              ],
+              entryValues(e, seq, entry.createdAt, at),
             );
           }
           if (w.objection) {

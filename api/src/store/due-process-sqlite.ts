@@ -7,7 +7,7 @@ import {
   dueProcessAudit,
   EXPIRY_BATCH,
   entryChangeData,
-  entryFingerprint,
+  entryValues,
   expiryAudit,
   expiryWhy,
   fromDataRow,
@@ -22,6 +22,7 @@ import {
   repairValues,
   subjectChangeData,
   subjectFingerprint,
+  subjectValues,
   validDueProcessWrite,
   WriteConflictError,
 } from './due-process.ts';
@@ -94,20 +95,7 @@ export function sqliteDueProcess(d: SqliteDueProcessDeps): DueProcessStore {
                  type = excluded.type, code = excluded.code, id_masked = excluded.id_masked, name = excluded.name,
                  norm_name = excluded.norm_name, legal_rep = excluded.legal_rep, legal_rep_key = excluded.legal_rep_key,
                  division = excluded.division, fingerprint = excluded.fingerprint, seq = excluded.seq`,
-            ).run(
-              s.id,
-              s.type,
-              s.key,
-              s.code,
-              s.idMasked,
-              s.name,
-              s.normName,
-              s.legalRep,
-              s.legalRepKey,
-              s.division,
-              fp,
-              seq,
-            );
+            ).run(...subjectValues(s, fp, seq));
           }
         }
         let entry: Entry | null = null;
@@ -138,24 +126,7 @@ export function sqliteDueProcess(d: SqliteDueProcessDeps): DueProcessStore {
                decided_on = excluded.decided_on, published_on = excluded.published_on,
                valid_until = excluded.valid_until, status = excluded.status, fingerprint = excluded.fingerprint,
                seq = excluded.seq, updated_at = excluded.updated_at`,
-          ).run(
-            e.id,
-            e.subjectId,
-            e.listType,
-            e.kind,
-            e.designator,
-            e.department,
-            e.basis,
-            e.reason,
-            e.decidedOn,
-            e.publishedOn,
-            e.validUntil,
-            e.status,
-            entryFingerprint(e),
-            seq,
-            entry.createdAt,
-            at,
-          );
+          ).run(...entryValues(e, seq, entry.createdAt, at));
         }
         if (w.objection) {
           const { record, expectStatus } = w.objection;

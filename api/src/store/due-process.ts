@@ -225,6 +225,46 @@ export function entryChangeData(e: EntryRecord, seq: number, createdAt: string, 
 export const OBJECTION_COLUMNS = 'id, entry_id, subject_id, department, status, filed_by, due_on, data';
 export const REPAIR_COLUMNS = 'id, entry_id, subject_id, department, status, filed_by, data';
 
+/** Column values of a subjects row, in the order both stores' upserts list them. */
+export function subjectValues(s: SubjectRecord, fingerprint: string, seq: number): unknown[] {
+  return [
+    s.id,
+    s.type,
+    s.key,
+    s.code,
+    s.idMasked,
+    s.name,
+    s.normName,
+    s.legalRep,
+    s.legalRepKey,
+    s.division,
+    fingerprint,
+    seq,
+  ];
+}
+
+/** Column values of an entries row, in the order both stores' upserts list them. */
+export function entryValues(e: EntryRecord, seq: number, createdAt: string, updatedAt: string): unknown[] {
+  return [
+    e.id,
+    e.subjectId,
+    e.listType,
+    e.kind,
+    e.designator,
+    e.department,
+    e.basis,
+    e.reason,
+    e.decidedOn,
+    e.publishedOn,
+    e.validUntil,
+    e.status,
+    entryFingerprint(e),
+    seq,
+    createdAt,
+    updatedAt,
+  ];
+}
+
 export function objectionValues(r: ObjectionRecord): unknown[] {
   return [r.id, r.entryId, r.subjectId, r.department, r.status, r.filedBy, r.dueOn, JSON.stringify(r)];
 }
