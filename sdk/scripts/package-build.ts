@@ -29,15 +29,15 @@ export const ENTRIES: Record<string, string> = {
  */
 const NODE_ONLY_ENTRIES = ['./tabular'];
 
-/** The `credcheck` bin: ESM only (Node ≥ 20 runs it), sharing the ESM build's modules. */
+/** The `credcheck` bin: ESM only (Node ≥ 18 runs it), sharing the ESM build's modules. */
 export const BIN = { name: 'credcheck', entry: 'cli/bin.ts' };
 
 /**
- * ky and jose ship ESM only, which `require()` cannot load before Node 20.19/22.12: the CommonJS
- * build carries them inlined. Each is imported by one module only (transport.ts, receipt/verify.ts),
- * so inlining them makes no second copy. opencc-js ships its own CommonJS build.
+ * ky ships ESM only, which `require()` cannot load before Node 20.19/22.12: the CommonJS build
+ * carries it inlined. Only transport.ts imports it, so inlining makes no second copy. opencc-js
+ * ships its own CommonJS build.
  */
-const INLINED_IN_CJS = ['ky', 'jose'];
+const INLINED_IN_CJS = ['ky'];
 const TARGET = 'es2020';
 
 export interface BuildReport {
@@ -197,6 +197,7 @@ function sdkManifest(): {
   name: string;
   version: string;
   description: string;
+  engines: Record<string, string>;
   dependencies: Record<string, string>;
 } {
   return JSON.parse(readFileSync(join(sdkDir, 'package.json'), 'utf8'));
@@ -238,8 +239,9 @@ export function publishManifest(): Record<string, unknown> {
     exports,
     typesVersions: { '*': typesVersions },
     sideEffects: ['./web/*', `./${binPath()}`],
-    // Node 18 lacks a global Web Crypto (receipts, webhooks, idempotency keys); tested on Node 20.
-    engines: { node: '>=20' },
+    // Node 18 has no global Web Crypto: callers pass node:crypto's as the `crypto` option (the
+    // bin does so itself). sdk/test/node18.test.ts runs the build on a real Node 18.
+    engines: sdkManifest().engines,
     dependencies: src.dependencies,
   };
 }

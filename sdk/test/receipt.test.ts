@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CompactSign, exportJWK, generateKeyPair, type JWK } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RECEIPT_TYP, ReceiptError, verifyReceipt } from '../src/client/index.ts';
 
 async function key(kid: string) {
@@ -82,5 +84,79 @@ describe('verifyReceipt', () => {
       'wrong-type',
     );
     expect((await verifyReceipt('not a jws', { jwks }).catch((e) => e)).code).toBe('malformed');
+  });
+
+  it('refuses headers it cannot honour: other algorithms, critical extensions, broken base64url', async () => {
+    const jwks = { keys: [current.pub] };
+    const [, p, sig] = (await sign(current)).split('.');
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const code = (jws: string) => verifyReceipt(jws, { jwks }).catch((e) => e.code);
+    expect(await code(`${b64({ alg: 'HS256', kid: 'rk_b', typ: RECEIPT_TYP })}.${p}.${sig}`)).toBe(
+      'wrong-type',
+    );
+    expect(await code(`${b64({ alg: 'none', kid: 'rk_b', typ: RECEIPT_TYP })}.${p}.`)).toBe('wrong-type');
+    expect(await code(`${b64({ alg: 'EdDSA', kid: 'rk_b', crit: ['b64'], b64: false })}.${p}.${sig}`)).toBe(
+      'malformed',
+    );
+    expect(await code(`${b64({ alg: 'EdDSA', kid: 'rk_b' })}.${p}.${sig}!`)).toBe('malformed');
+    expect(await code(`${b64([1])}.${p}.${sig}`)).toBe('malformed');
+  });
+
+  it('verifies with the Web Crypto passed as `crypto`, and says what to pass when there is none', async () => {
+    const subtle = globalThis.crypto.subtle;
+    const verify = vi.fn(subtle.verify.bind(subtle));
+    const given = {
+      getRandomValues: globalThis.crypto.getRandomValues.bind(globalThis.crypto),
+      subtle: { importKey: subtle.importKey.bind(subtle), verify } as unknown as SubtleCrypto,
+    };
+    const jwks = { keys: [current.pub] };
+    expect((await verifyReceipt(await sign(current), { jwks, crypto: given })).kid).toBe('rk_b');
+    expect(verify).toHaveBeenCalledTimes(1);
+    const receipt = await sign(current);
+    vi.stubGlobal('crypto', undefined);
+    const err = await verifyReceipt(receipt, { jwks }).catch((e) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect(err.message).toMatch(/no global Web Crypto: on Node 18 pass node:crypto's webcrypto/);
+  });
+
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('fetches a jwksUrl once, refetches for an unknown kid only after the cooldown, and fails closed when it is down', async () => {
+    let keys = [retired.pub];
+    let hits = 0;
+    let down = false;
+    const server = createServer((_req, res) => {
+      hits++;
+      res.writeHead(down ? 503 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+    try {
+      const at = Date.now();
+      vi.spyOn(Date, 'now').mockImplementation(() => at);
+      expect((await verifyReceipt(await sign(retired), { jwksUrl })).kid).toBe('rk_a');
+      expect((await verifyReceipt(await sign(retired), { jwksUrl })).kid).toBe('rk_a');
+      expect(hits).toBe(1);
+      // A rotation: the new key is not fetched while the set is fresh (a forged kid cannot hammer the API)…
+      keys = [retired.pub, current.pub];
+      expect((await verifyReceipt(await sign(current), { jwksUrl }).catch((e) => e)).code).toBe(
+        'unknown-key',
+      );
+      expect(hits).toBe(1);
+      // …but is after the cooldown.
+      vi.spyOn(Date, 'now').mockImplementation(() => at + 31_000);
+      expect((await verifyReceipt(await sign(current), { jwksUrl })).kid).toBe('rk_b');
+      expect(hits).toBe(2);
+      // A stale set that cannot be refreshed is not trusted.
+      down = true;
+      vi.spyOn(Date, 'now').mockImplementation(() => at + 11 * 60_000);
+      expect((await verifyReceipt(await sign(current), { jwksUrl }).catch((e) => e)).code).toBe(
+        'jwks-unavailable',
+      );
+    } finally {
+      vi.restoreAllMocks();
+      await new Promise((r) => server.close(r));
+    }
   });
 });

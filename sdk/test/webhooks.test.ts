@@ -1,5 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { createHmac, randomBytes, webcrypto } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { verifyWebhook, WebhookVerificationError } from '../src/client/index.ts';
 
 // Signed here with node:crypto as the API does (Standard Webhooks), independently of the sdk's Web Crypto path.
@@ -70,5 +70,23 @@ describe('verifyWebhook', () => {
     expect(await fail({ now: now + 30, toleranceSeconds: 10 })).toBe('stale');
     expect(await fail({ headers: { 'webhook-id': 'm' } })).toBe('missing-headers');
     expect(await fail({ secret: 'nope' })).toBe('bad-secret');
+  });
+
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('uses the Web Crypto passed as `crypto` where the runtime has no global one (Node 18)', async () => {
+    vi.stubGlobal('crypto', undefined);
+    const headers = {
+      'webhook-id': 'm',
+      'webhook-timestamp': String(now),
+      'webhook-signature': sign('m', now, body),
+    };
+    const err = await verifyWebhook({ secret, headers, body, now }).catch((e) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect(err.message).toMatch(/node:crypto's webcrypto as the crypto option/);
+    const event = await verifyWebhook({ secret, headers, body, now, crypto: webcrypto as Crypto });
+    expect(event.id).toBe('m');
+    const forged = verifyWebhook({ secret, headers, body: `${body} `, now, crypto: webcrypto as Crypto });
+    expect(await forged.catch((e) => e.code)).toBe('bad-signature');
   });
 });

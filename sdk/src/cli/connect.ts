@@ -1,4 +1,5 @@
-import { type CredCheckClient, createClient } from '../client/index.ts';
+import { webcrypto } from 'node:crypto';
+import { type CredCheckClient, createClient, type WebCrypto } from '../client/index.ts';
 import type { ParsedArgs } from './args.ts';
 import type { Io } from './io.ts';
 
@@ -13,5 +14,11 @@ export function connect(parsed: ParsedArgs, io: Io): CredCheckClient {
   const baseUrl = parsed.values.get('api') ?? io.env.CREDCHECK_API_URL ?? DEFAULT_API_URL;
   const apiKey = parsed.values.get('key') ?? io.env.CREDCHECK_API_KEY;
   const timeout = Number(parsed.values.get('timeout') ?? 10_000);
-  return createClient({ baseUrl, ...(apiKey ? { apiKey } : {}), timeout: timeout > 0 ? timeout : 10_000 });
+  return createClient({
+    baseUrl,
+    ...(apiKey ? { apiKey } : {}),
+    timeout: timeout > 0 ? timeout : 10_000,
+    // Node 18 has no global Web Crypto; the CLI is Node-only, so it may hand over node:crypto's.
+    crypto: webcrypto as WebCrypto,
+  });
 }

@@ -22,6 +22,7 @@ import type {
   RequestBody,
   ResponseBody,
 } from './types.ts';
+import { type WebCrypto, webCrypto } from './web-crypto.ts';
 
 /** Codes per POST /v1/subjects/batch and items per POST /v1/decisions/batch, as the API caps them. */
 export const LOOKUP_BATCH_MAX = 10_000;
@@ -43,6 +44,8 @@ export interface ClientOptions {
    * the result's `action` is this policy (null when unset, so the caller must choose).
    */
   onUnavailable?: 'block' | 'review';
+  /** Makes idempotency keys; default `globalThis.crypto`. On Node 18 pass node:crypto's `webcrypto`. */
+  crypto?: WebCrypto;
 }
 
 export interface CallOptions {
@@ -94,8 +97,8 @@ type B<P extends ApiPath, M extends HttpMethod> = RequestBody<P, M>;
 type R<P extends ApiPath, M extends HttpMethod = 'get'> = ResponseBody<P, M>;
 
 /** A v4 UUID; randomUUID exists only in secure contexts, and intranet portals are often plain http. */
-export function randomKey(): string {
-  const c = globalThis.crypto;
+export function randomKey(given?: WebCrypto): string {
+  const c = webCrypto(given);
   if (typeof c.randomUUID === 'function') return c.randomUUID();
   const b = c.getRandomValues(new Uint8Array(16));
   b[6] = (b[6]! & 0x0f) | 0x40;
@@ -260,7 +263,7 @@ export function createClient(options: ClientOptions) {
       try {
         return await write('post', '/v1/decisions', body, {
           ...o,
-          idempotencyKey: o.idempotencyKey ?? randomKey(),
+          idempotencyKey: o.idempotencyKey ?? randomKey(options.crypto),
         });
       } catch (err) {
         if (err instanceof CredCheckError && err.unavailable) {

@@ -1,6 +1,9 @@
 // @credcheck/sdk/client: the typed API client, receipt verification and webhook verification.
-// Only fetch, Web Crypto and jose are used here, so it runs in browsers as well as Node.
+// Only fetch and Web Crypto are used here (global, or passed as `crypto`), so it runs in browsers,
+// Deno, Bun and Node ≥ 18.
 export type {
+  Jwks,
+  PublicJwk,
   ReceiptClaims,
   ReceiptErrorCode,
   VerifiedReceipt,
@@ -31,3 +34,4 @@ export {
 export { CredCheckError, type FailureKind, ProblemError } from './errors.ts';
 export type { ApiResponse, RequestSpec, RetryOptions } from './transport.ts';
 export type * from './types.ts';
+export type { WebCrypto } from './web-crypto.ts';

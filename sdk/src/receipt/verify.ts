@@ -1,12 +1,12 @@
-import {
-  compactVerify,
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  errors,
-  type JSONWebKeySet,
-  type JWTVerifyGetKey,
-} from 'jose';
 import type { Schemas } from '../client/types.ts';
+import { subtleCrypto, type WebCrypto } from '../client/web-crypto.ts';
+import { ReceiptError } from './errors.ts';
+import { type Jwks, type KeyLookup, localKeys, remoteKeys } from './jwks.ts';
+import { parseCompactJws, verifiesWith } from './jws.ts';
+
+export { ReceiptError, type ReceiptErrorCode } from './errors.ts';
+export type { Jwks } from './jwks.ts';
+export type { PublicJwk } from './jws.ts';
 
 /**
  * Offline verification of decision receipts: compact JWS (EdDSA, Ed25519) whose `kid` names a key
@@ -50,29 +50,15 @@ export interface ReceiptClaims {
   reference: string | null;
 }
 
-export type ReceiptErrorCode =
-  | 'malformed'
-  | 'wrong-type'
-  | 'unknown-key'
-  | 'bad-signature'
-  | 'jwks-unavailable';
-
-export class ReceiptError extends Error {
-  override readonly name = 'ReceiptError';
-  constructor(
-    readonly code: ReceiptErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
 export interface VerifyReceiptOptions {
   /** A JWKS already at hand (fetched earlier from /.well-known/jwks.json and cached). */
-  jwks?: JSONWebKeySet | Schemas['Jwks'];
+  jwks?: Jwks | Schemas['Jwks'];
   /** Or where to fetch it; the set is cached per URL and refetched only for an unknown kid. */
   jwksUrl?: string | URL;
+  /** Fetches jwksUrl; default the global fetch. */
+  fetch?: typeof globalThis.fetch;
+  /** Web Crypto with Ed25519; default `globalThis.crypto`. On Node 18 pass node:crypto's `webcrypto`. */
+  crypto?: WebCrypto;
 }
 
 export interface VerifiedReceipt {
@@ -80,15 +66,15 @@ export interface VerifiedReceipt {
   kid: string;
 }
 
-const remoteSets = new Map<string, JWTVerifyGetKey>();
+const remoteSets = new Map<string, KeyLookup>();
 
-function keySet(options: VerifyReceiptOptions): JWTVerifyGetKey {
-  if (options.jwks) return createLocalJWKSet(options.jwks as JSONWebKeySet);
+function keySet(options: VerifyReceiptOptions): KeyLookup {
+  if (options.jwks) return localKeys(options.jwks as Jwks);
   if (!options.jwksUrl) throw new TypeError('verifyReceipt needs jwks or jwksUrl');
   const url = new URL(options.jwksUrl).toString();
   let set = remoteSets.get(url);
   if (!set) {
-    set = createRemoteJWKSet(new URL(url), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+    set = remoteKeys(url, options.fetch);
     remoteSets.set(url, set);
   }
   return set;
@@ -96,67 +82,46 @@ function keySet(options: VerifyReceiptOptions): JWTVerifyGetKey {
 
 /** Verifies a receipt and returns the decision claims it attests; throws a ReceiptError otherwise. */
 export async function verifyReceipt(jws: string, options: VerifyReceiptOptions): Promise<VerifiedReceipt> {
-  if (typeof jws !== 'string' || jws.split('.').length !== 3) {
+  const subtle = subtleCrypto(options.crypto);
+  const keys = keySet(options);
+  const parsed = parseCompactJws(jws);
+  const candidates = await keys(parsed.header);
+  if (candidates.length === 0) {
     throw new ReceiptError(
-      'malformed',
-      'a receipt is a compact JWS: three base64url parts separated by dots',
+      'unknown-key',
+      'the receipt was signed with a key the JWKS does not publish (not issued by this API, or the set is stale)',
     );
   }
-  const keys = keySet(options);
-  let verified: Awaited<ReturnType<typeof compactVerify>>;
-  try {
-    verified = await compactVerify(jws, keys, { algorithms: ['EdDSA', 'Ed25519'] });
-  } catch (err) {
-    throw translate(err);
+  let verified = false;
+  for (const key of candidates) {
+    try {
+      verified = await verifiesWith(subtle, key, parsed);
+    } catch (err) {
+      throw new ReceiptError(
+        'jwks-unavailable',
+        `the key ${String(key.kid)} cannot verify here: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    if (verified) break;
   }
-  const { protectedHeader, payload } = verified;
-  if (protectedHeader.typ !== RECEIPT_TYP) {
-    throw new ReceiptError('wrong-type', `not a CredCheck receipt (typ ${String(protectedHeader.typ)})`);
+  if (!verified) {
+    throw new ReceiptError(
+      'bad-signature',
+      'the receipt signature does not verify: it was altered or forged',
+    );
+  }
+  if (parsed.header.typ !== RECEIPT_TYP) {
+    throw new ReceiptError('wrong-type', `not a CredCheck receipt (typ ${String(parsed.header.typ)})`);
   }
   let claims: ReceiptClaims;
   try {
-    claims = JSON.parse(new TextDecoder().decode(payload)) as ReceiptClaims;
+    claims = JSON.parse(new TextDecoder().decode(parsed.payload)) as ReceiptClaims;
   } catch (err) {
     throw new ReceiptError('malformed', 'the receipt payload is not JSON', { cause: err });
   }
   if (claims?.iss !== 'credcheck' || typeof claims.jti !== 'string') {
     throw new ReceiptError('wrong-type', 'the signed payload is not a CredCheck decision receipt');
   }
-  return { claims, kid: protectedHeader.kid ?? '' };
-}
-
-function translate(err: unknown): ReceiptError {
-  if (err instanceof errors.JWKSNoMatchingKey) {
-    return new ReceiptError(
-      'unknown-key',
-      'the receipt was signed with a key the JWKS does not publish (not issued by this API, or the set is stale)',
-      { cause: err },
-    );
-  }
-  if (err instanceof errors.JWSSignatureVerificationFailed) {
-    return new ReceiptError(
-      'bad-signature',
-      'the receipt signature does not verify: it was altered or forged',
-      {
-        cause: err,
-      },
-    );
-  }
-  if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported) {
-    return new ReceiptError('wrong-type', 'the receipt is not signed with EdDSA (Ed25519)', { cause: err });
-  }
-  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || err instanceof TypeError) {
-    return new ReceiptError('jwks-unavailable', `the JWKS could not be loaded: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  if (err instanceof errors.JWSInvalid) {
-    return new ReceiptError('malformed', `the receipt is not a valid JWS: ${err.message}`, { cause: err });
-  }
-  if (err instanceof errors.JOSEError) {
-    return new ReceiptError('malformed', err.message, { cause: err });
-  }
-  return new ReceiptError('jwks-unavailable', `the receipt could not be checked: ${String(err)}`, {
-    cause: err,
-  });
+  return { claims, kid: typeof parsed.header.kid === 'string' ? parsed.header.kid : '' };
 }

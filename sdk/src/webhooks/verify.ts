@@ -1,4 +1,5 @@
 import type { Change } from '../client/types.ts';
+import { subtleCrypto, type WebCrypto } from '../client/web-crypto.ts';
 
 /**
  * Receiving CredCheck webhooks, per the Standard Webhooks specification the API signs with:
@@ -50,6 +51,8 @@ export interface VerifyWebhookOptions {
   toleranceSeconds?: number;
   /** Unix seconds to judge against; default now. */
   now?: number;
+  /** Web Crypto; default `globalThis.crypto`. On Node 18 pass node:crypto's `webcrypto`. */
+  crypto?: WebCrypto;
 }
 
 function header(headers: HeaderBag, name: string): string | null {
@@ -74,6 +77,7 @@ function base64Bytes(text: string): Uint8Array | null {
 
 /** Verifies a delivery and returns its event; throws a WebhookVerificationError otherwise. */
 export async function verifyWebhook(options: VerifyWebhookOptions): Promise<WebhookEvent> {
+  const subtle = subtleCrypto(options.crypto);
   const id = header(options.headers, 'webhook-id');
   const ts = header(options.headers, 'webhook-timestamp');
   const signature = header(options.headers, 'webhook-signature');
@@ -99,7 +103,7 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Webh
   const encoder = new TextEncoder();
   const body = typeof options.body === 'string' ? options.body : new TextDecoder().decode(options.body);
   const signed = encoder.encode(`${id}.${ts}.${body}`);
-  const hmac = await globalThis.crypto.subtle.importKey(
+  const hmac = await subtle.importKey(
     'raw',
     key as Uint8Array<ArrayBuffer>,
     { name: 'HMAC', hash: 'SHA-256' },
@@ -112,10 +116,7 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Webh
     if (version !== 'v1' || !sig) continue;
     const given = base64Bytes(sig);
     // subtle.verify compares in constant time.
-    if (
-      given &&
-      (await globalThis.crypto.subtle.verify('HMAC', hmac, given as Uint8Array<ArrayBuffer>, signed))
-    ) {
+    if (given && (await subtle.verify('HMAC', hmac, given as Uint8Array<ArrayBuffer>, signed))) {
       valid = true;
       break;
     }
