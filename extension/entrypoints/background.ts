@@ -1,0 +1,5 @@
+import { startBackground } from '../src/background/background.ts';
+
+export default defineBackground(() => {
+  startBackground();
+});
