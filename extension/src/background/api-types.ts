@@ -1,75 +1,18 @@
-/** The parts of the API's answers the background reads (openapi/openapi.json). */
+/**
+ * The API's answers the background reads, from the types openapi-typescript generates in the SDK
+ * (type-only: nothing of the client is bundled). Never written out by hand, so a changed API shows
+ * up here as a type error.
+ */
+import type { components } from '@credcheck/sdk/client';
 
-export type ApiStatus = 'black' | 'suspended' | 'red' | 'expired' | 'clean';
+type Schemas = components['schemas'];
 
-export interface ApiSubject {
-  id: string;
-  type: 'org' | 'person';
-  code: string | null;
-  idMasked: string | null;
-  name: string;
-}
-
-export interface ApiEntry {
-  listType: string;
-  listTypeName: string;
-  listTypeNameEn: string;
-  kind: 'red' | 'black';
-  designator: string;
-  basis: string;
-  reason: string;
-  decidedOn: string;
-  publishedOn: string | null;
-  validUntil: string | null;
-  status: 'active' | 'suspended' | 'repaired' | 'expired' | 'revoked';
-  inForce: boolean;
-}
-
-export type BatchItem =
-  | {
-      index: number;
-      code: string | null;
-      result: 'found';
-      match: 'code' | 'id';
-      status: ApiStatus;
-      subject: ApiSubject;
-      entries: ApiEntry[];
-    }
-  | { index: number; code: string | null; result: 'not-found'; status: 'clean' }
-  | { index: number; code: string | null; result: 'invalid'; status: 'invalid' };
-
-export interface BatchResponse {
-  dataVersion: number;
-  asOf: string;
-  items: BatchItem[];
-}
-
-export interface SearchHit {
-  subjectId: string;
-  code: string | null;
-  name: string;
-  match: 'exact' | 'normalized' | 'branch-of' | 'similar';
-  status: ApiStatus;
-}
-
-export interface SearchResponse {
-  dataVersion: number;
-  normalized: string;
-  hits: SearchHit[];
-}
-
-export interface ApiMeasure {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  binding: 'mandatory' | 'recommended';
-  appliesToListTypes: string[];
-  scenarios: string[];
-  effect: 'block' | 'review' | 'restrict' | 'favour';
-  published: boolean;
-}
-
-export interface DecisionAnswer {
-  id: string;
-  outcome: string;
-}
+export type ApiStatus = Schemas['SubjectLookup']['status'];
+export type ApiSubject = Schemas['Subject'];
+export type ApiEntry = Schemas['Entry'];
+export type BatchItem = Schemas['BatchLookupItem'];
+export type BatchResponse = Schemas['BatchLookupResponse'];
+export type SearchHit = Schemas['SearchHit'];
+export type SearchResponse = Schemas['SearchResponse'];
+export type ApiMeasure = Schemas['Measure'];
+export type DecisionAnswer = Schemas['DecisionResult'];
