@@ -19,7 +19,12 @@ export function buildCard(
 ): SubjectCard {
   const { subject } = record;
   const en = opts.locale === 'en';
-  const entries: EntryCard[] = record.entries.map((e) => ({
+  // What decides the badge first: entries in force, black before red.
+  const ordered = [...record.entries].sort(
+    (a, b) =>
+      Number(b.inForce) - Number(a.inForce) || Number(b.kind === 'black') - Number(a.kind === 'black'),
+  );
+  const entries: EntryCard[] = ordered.map((e) => ({
     listType: e.listType,
     listTypeName: en ? e.listTypeNameEn || e.listTypeName : e.listTypeName,
     kind: e.kind,

@@ -228,17 +228,32 @@ function wireDocument(doc: Document): void {
   });
 }
 
+/**
+ * Beside the badge when there is room, so the card never hides the code or name it explains;
+ * otherwise below it, or above it near the bottom of the window. Measured after each render.
+ */
 function place(host: HTMLElement, card: HTMLElement): void {
   const r = host.getBoundingClientRect();
   const view = host.ownerDocument.defaultView;
   const height = view?.innerHeight ?? 800;
   const width = view?.innerWidth ?? 1200;
-  card.style.left = `${Math.max(4, Math.min(r.left, width - 320))}px`;
-  if (r.bottom + 200 > height && r.top > height / 2) {
+  const box = card.getBoundingClientRect();
+  const w = box.width || 320;
+  const h = box.height || 200;
+  card.style.bottom = '';
+  // In a table cell or other narrow box, beside the whole box: the code above the badge is wider.
+  const parent = host.parentElement?.getBoundingClientRect();
+  const right = parent && parent.width < width / 2 ? Math.max(r.right, parent.right) : r.right;
+  if (right + 8 + w <= width - 4) {
+    card.style.left = `${right + 8}px`;
+    card.style.top = `${Math.max(4, Math.min(r.top - 16, height - h - 4))}px`;
+    return;
+  }
+  card.style.left = `${Math.max(4, Math.min(r.left, width - w - 4))}px`;
+  if (r.bottom + 4 + h > height && r.top > height / 2) {
     card.style.top = '';
     card.style.bottom = `${Math.max(4, height - r.top + 4)}px`;
   } else {
-    card.style.bottom = '';
     card.style.top = `${r.bottom + 4}px`;
   }
 }
@@ -263,4 +278,5 @@ async function fill(host: HTMLElement, state: BadgeState): Promise<void> {
   // The badge may have been repainted (status arrived) while the card loaded.
   if (states.get(host)?.data !== data) return;
   renderCard(box, { data, card, env, host });
+  if (!box.hidden) place(host, box);
 }
