@@ -1,5 +1,8 @@
 import { defineConfig } from 'wxt';
 
+const EXTENSION_PAGES_CSP =
+  "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
 // Host access is never granted at install: the options page (or the administrator's policy) names
 // the portals, and the background asks for exactly those origins when they are added.
 export default defineConfig({
@@ -14,6 +17,11 @@ export default defineConfig({
     permissions: ['storage', 'alarms', 'scripting', 'activeTab'],
     optional_host_permissions: ['http://*/*', 'https://*/*'],
     action: { default_title: '__MSG_extName__' },
+    // Only the extension's own scripts run in its pages: no inline or remote script, no plugins,
+    // no <base> rewriting, and no page may frame them. connect-src stays open: the API URL is the
+    // user's or the policy's choice.
+    content_security_policy:
+      browser === 'firefox' ? EXTENSION_PAGES_CSP : { extension_pages: EXTENSION_PAGES_CSP },
     ...(browser === 'firefox'
       ? {
           // Firefox builds MV2, where optional host access is listed among optional_permissions.
