@@ -18,6 +18,8 @@ const env = (over: Partial<BadgeEnv> = {}): BadgeEnv => ({
   offline: () => false,
   loadCard: async () => null,
   decide: async () => ({ ok: false }),
+  // happy-dom's events are all synthetic; the browser test checks that a page's are refused.
+  acceptsEvent: () => true,
   ...over,
 });
 

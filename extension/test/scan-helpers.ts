@@ -160,7 +160,11 @@ export function stopScanners(): void {
 
 /** Scans `document` as the content script would, and waits for the first pass to complete. */
 export async function scanDocument(opts: { banner?: boolean } = {}): Promise<PageController> {
-  const page = await startPage({ doc: document, ask, banner: opts.banner ?? false }, location.href);
+  // happy-dom's events are all synthetic (isTrusted false); the browser test checks that a page's are refused.
+  const page = await startPage(
+    { doc: document, ask, banner: opts.banner ?? false, acceptsEvent: () => true },
+    location.href,
+  );
   if (!page) throw new Error('page not enabled');
   running.push(page);
   await page.whenIdle();

@@ -359,6 +359,50 @@ run('the extension in Chromium against a real API process', () => {
       await page.close();
     });
 
+    it('gives a hostile page nothing: no messaging, and its synthetic events open no card and ask for no decision', async () => {
+      const page = await ext.context.newPage();
+      await page.goto(`${server.url}${hard.path}`);
+      const selector = `credcheck-badge[data-code="${hard.injected.code}"]`;
+      await page.waitForSelector(selector);
+      // No externally_connectable: the page's own scripts cannot reach the background at all.
+      expect(
+        await page.evaluate(
+          () =>
+            typeof (globalThis as { chrome?: { runtime?: { sendMessage?: unknown } } }).chrome?.runtime
+              ?.sendMessage,
+        ),
+      ).toBe('undefined');
+      const cardOf = (sel: string) =>
+        page.evaluate((q) => {
+          const card = document.querySelector(q)?.shadowRoot?.querySelector<HTMLElement>('.card');
+          return card ? { hidden: card.hidden, text: card.textContent ?? '' } : null;
+        }, sel);
+      await page.evaluate((q) => {
+        const badge = document.querySelector(q) as HTMLElement;
+        for (const type of ['mouseover', 'click']) {
+          badge.dispatchEvent(new MouseEvent(type, { bubbles: true, composed: true }));
+        }
+        badge.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+      }, selector);
+      await page.waitForTimeout(300);
+      expect(await cardOf(selector)).toBeNull();
+
+      // Opened by the officer, the card's decision button still ignores a scripted click.
+      await openCard(page, selector);
+      const before = await cardOf(selector);
+      await page.evaluate((q) => {
+        const card = document.querySelector(q)?.shadowRoot?.querySelector('.card');
+        const button = [...(card?.querySelectorAll('button') ?? [])].find(
+          (b) => b.textContent === '生成核查决定',
+        );
+        if (!button) throw new Error('no decision button in the card');
+        button.click();
+      }, selector);
+      await page.waitForTimeout(500);
+      expect(await cardOf(selector)).toEqual(before);
+      await page.close();
+    });
+
     it('never shows a listed person’s full ID number outside the page’s own text', async () => {
       const page = await ext.context.newPage();
       await page.goto(`${server.url}${hard.path}`);

@@ -30,7 +30,16 @@ export interface BadgeEnv {
   offline: () => boolean;
   loadCard(badge: HTMLElement): Promise<SubjectCard | { error: string } | null>;
   decide(badge: HTMLElement): Promise<DecideResponse>;
+  /**
+   * Whether an event may open a card or ask for a decision, both of which make the background
+   * call the API with the officer's key. Only the officer's own input counts (isTrusted): a page
+   * script's synthetic events must not spend the key. Unit tests, whose events are all synthetic,
+   * pass their own.
+   */
+  acceptsEvent?(e: Event): boolean;
 }
+
+export const isUserEvent = (e: Event): boolean => e.isTrusted;
 
 interface BadgeState {
   data: BadgeData;
@@ -187,7 +196,7 @@ function wireDocument(doc: Document): void {
       type,
       (e) => {
         const hit = badgeOf(e);
-        if (hit) handler(hit.host, hit.state, e);
+        if (hit && (hit.state.env.acceptsEvent ?? isUserEvent)(e)) handler(hit.host, hit.state, e);
       },
       true,
     );

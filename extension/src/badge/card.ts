@@ -5,6 +5,7 @@
  */
 import type { EntryCard, SubjectCard } from '../messages.ts';
 import type { BadgeData, BadgeEnv } from './badge.ts';
+import { isUserEvent } from './badge.ts';
 import { statusWords, type Words, words } from './labels.ts';
 
 interface CardInput {
@@ -108,6 +109,7 @@ function decisionBlock(make: Make, input: CardInput, w: Words): HTMLElement {
   const out = make('p');
   button.addEventListener('click', async (e) => {
     e.stopPropagation();
+    if (!(input.env.acceptsEvent ?? isUserEvent)(e)) return;
     button.disabled = true;
     button.textContent = w.deciding;
     try {

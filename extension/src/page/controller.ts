@@ -15,6 +15,8 @@ export interface PageOptions {
   ask: Ask;
   /** Whether to show the banner (tests of the scanner alone may leave it out). */
   banner?: boolean;
+  /** Which events may open cards and ask for decisions (BadgeEnv.acceptsEvent); the user's only by default. */
+  acceptsEvent?: (e: Event) => boolean;
 }
 
 export class PageController {
@@ -39,6 +41,7 @@ export class PageController {
       offline: () => this.scanner.offline,
       loadCard: (el) => this.loadCard(el),
       decide: (el) => this.decide(el),
+      ...(opts.acceptsEvent ? { acceptsEvent: opts.acceptsEvent } : {}),
     };
     this.banner = opts.banner === false ? null : new Banner(opts.doc, config.locale, (i) => this.jump(i));
     this.scanner = new Scanner({
