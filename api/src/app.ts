@@ -8,6 +8,12 @@ import { problem } from './http/problem.ts';
 import { PROBLEM_TYPES, type ProblemSlug } from './http/problems.ts';
 import { readBody } from './http/read-body.ts';
 import { requestIdFrom } from './http/request-id.ts';
+import { silentLogger } from './logging/logger.ts';
+import { observeRequests } from './metrics/http-metrics.ts';
+import { registerProcessMetrics } from './metrics/process-metrics.ts';
+import { Registry } from './metrics/registry.ts';
+import { openApiTemplate, type RouteSpec } from './metrics/route-matcher.ts';
+import { countDecisions, registerServiceMetrics } from './metrics/service-metrics.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { changeRoutes } from './routes/changes.ts';
 import { clearanceRoutes } from './routes/clearances.ts';
@@ -16,6 +22,7 @@ import { docsRoutes } from './routes/docs.ts';
 import { entryRoutes } from './routes/entries.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { objectionRoutes } from './routes/objections.ts';
 import { problemDocRoutes } from './routes/problem-docs.ts';
 import { repairRoutes } from './routes/repairs.ts';
@@ -38,7 +45,12 @@ export const OPENAPI_INFO = {
 } as const;
 
 /** Builds the HTTP app from its dependencies; no globals and no I/O until a request arrives. */
-export function createApp(deps: AppDeps) {
+export function createApp(appDeps: AppDeps) {
+  // Each app has its own registry: two apps in one process (tests) never mix their counts.
+  const metrics = new Registry();
+  const deps: AppDeps = { ...appDeps, decisions: countDecisions(metrics, appDeps.decisions) };
+  registerServiceMetrics(metrics, deps);
+  registerProcessMetrics(metrics);
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (result.success) return;
@@ -75,6 +87,7 @@ export function createApp(deps: AppDeps) {
   app.use('/v1/*', readBody(deps.config.bodyLimit));
 
   app.route('/', healthRoutes());
+  app.route('/', metricsRoutes(metrics));
   app.route('/', subjectRoutes());
   app.route('/', searchRoutes());
   app.route('/', changeRoutes());
@@ -119,9 +132,9 @@ export function createApp(deps: AppDeps) {
     }
     const slug: ProblemSlug = isStoreUnavailable(err) ? 'service-unavailable' : 'internal-error';
     if (slug === 'internal-error') {
-      console.error(
-        JSON.stringify({ level: 'error', requestId: c.get('requestId'), msg: err.message, stack: err.stack }),
-      );
+      const fields = { requestId: c.get('requestId'), stack: err.stack };
+      if (deps.logger) deps.logger.log('error', err.message, fields);
+      else console.error(JSON.stringify({ level: 'error', msg: err.message, ...fields }));
     }
     const t = PROBLEM_TYPES[slug];
     return problem(
@@ -138,11 +151,29 @@ export function createApp(deps: AppDeps) {
   // Lookups skip the middleware chain (see hot-lookup.ts); app.request in tests goes through it too.
   const hot = hotLookup(deps, auth.gate, corsHeaders(corsOrigins));
   const general = app.fetch;
-  app.fetch = (request, env, ctx) => hot(request, env) ?? general(request, env, ctx);
+  const observe = observeRequests(metrics, routeSpecs(app), deps.logger ?? silentLogger);
+  app.fetch = (request, env, ctx) => observe(request, () => hot(request, env) ?? general(request, env, ctx));
   return app;
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * The route templates metrics and request logs label requests with: the documented routes as the
+ * OpenAPI document names them, and the undocumented ones (docs, problem pages) from the router.
+ */
+function routeSpecs(app: OpenAPIHono<AppEnv>): RouteSpec[] {
+  const specs: RouteSpec[] = [];
+  for (const d of app.openAPIRegistry.definitions) {
+    if (d.type === 'route') specs.push({ method: d.route.method, template: d.route.path });
+  }
+  for (const r of app.routes) {
+    if (!r.path.includes('*') && r.method !== 'ALL') {
+      specs.push({ method: r.method, template: openApiTemplate(r.path) });
+    }
+  }
+  return specs;
+}
 
 /** Connection-level failures of either store mean "try again", not "bug". */
 function isStoreUnavailable(err: unknown): boolean {

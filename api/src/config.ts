@@ -45,6 +45,12 @@ export interface ServerConfig {
   feedbackDueMs: number;
   /** Webhook delivery (CREDCHECK_WEBHOOK_*). */
   webhooks: { allowHttp: boolean; maxAttempts: number; retryMs: number; timeoutMs: number };
+  /** Bearer token /metrics asks for (CREDCHECK_METRICS_TOKEN); null = open. */
+  metricsToken: string | null;
+  /** Log line format (CREDCHECK_LOG): human text, or one JSON object per line with request lines. */
+  logFormat: 'text' | 'json';
+  /** How long a shutdown waits for requests in flight before closing their connections (CREDCHECK_SHUTDOWN_MS). */
+  shutdownMs: number;
 }
 
 export const CONFIG_VARS = [
@@ -117,6 +123,21 @@ export const CONFIG_VARS = [
     'Delay (ms) before the first retry of a webhook delivery; each next one doubles, with jitter, up to 6 hours (a receiver’s Retry-After is a floor)',
   ],
   ['CREDCHECK_WEBHOOK_TIMEOUT_MS', '10000', 'Time (ms) a webhook receiver has to answer one attempt'],
+  [
+    'CREDCHECK_METRICS_TOKEN',
+    '(unset)',
+    'When set, GET /metrics asks for `Authorization: Bearer <token>`; unset, it is open (counts only, no personal data)',
+  ],
+  [
+    'CREDCHECK_LOG',
+    'text',
+    'Log format: `text` (human lines, no line per request) or `json` (one JSON object per line: server messages and one line per request with its request id, method, route template, status and ms; never keys, query strings or bodies)',
+  ],
+  [
+    'CREDCHECK_SHUTDOWN_MS',
+    '10000',
+    'On SIGTERM/SIGINT: how long (ms) requests in flight may take to finish before their connections are closed; /readyz answers 503 meanwhile',
+  ],
 ] as const;
 
 export class ConfigError extends Error {}
@@ -166,7 +187,16 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
       retryMs: intVar(env, 'CREDCHECK_WEBHOOK_RETRY_MS', 30_000, 10, 86_400_000),
       timeoutMs: intVar(env, 'CREDCHECK_WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
     },
+    metricsToken: env.CREDCHECK_METRICS_TOKEN || null,
+    logFormat: logFormat(env.CREDCHECK_LOG),
+    shutdownMs: intVar(env, 'CREDCHECK_SHUTDOWN_MS', 10_000, 0, 3_600_000),
   };
+}
+
+function logFormat(raw: string | undefined): 'text' | 'json' {
+  if (raw === undefined || raw === '' || raw === 'text') return 'text';
+  if (raw === 'json') return 'json';
+  throw new ConfigError(`CREDCHECK_LOG must be text or json, got "${raw}"`);
 }
 
 /** Read at start so that a bad holiday file stops the server with the file and the line or field. */

@@ -40,7 +40,7 @@ export interface RuntimeOptions {
   webhooks?: { retry?: RetryPolicy; timeoutMs?: number; allowHttp?: boolean; pollMs?: number };
   /** Catch up as soon as another process commits (PostgreSQL NOTIFY, SQLite data_version), not only every refreshMs; default true. */
   changeNotifications?: boolean;
-  log?: (msg: string) => void;
+  log?: (msg: string, level?: 'info' | 'warn' | 'error') => void;
 }
 
 export interface Runtime {
@@ -49,6 +49,8 @@ export interface Runtime {
   refresh(): Promise<number>;
   /** Writes the `entry.expired` events due today now, as the daily run does; resolves with how many. */
   expireNow(): Promise<number>;
+  /** Marks the start of a shutdown: /readyz answers 503 `shutting-down` and live streams end. */
+  drain(): void;
   /** Stops polling and waits for pending decision records; the store stays open. */
   stop(): Promise<void>;
 }
@@ -95,6 +97,8 @@ export async function openRuntime(store: Store, opts: RuntimeOptions): Promise<R
     store,
     index,
     intervalMs: opts.refreshMs,
+    // loadLiveIndex read the change log to its end just now.
+    caughtUpAt: Date.now(),
     onAdvance: async () => {
       webhooks.wake();
       const latest = await store.getCatalog();
@@ -128,6 +132,7 @@ export async function openRuntime(store: Store, opts: RuntimeOptions): Promise<R
     opts.snapshotMs && opts.snapshotMs > 0
       ? startSnapshotPublisher({ index, clock: opts.clock, intervalMs: opts.snapshotMs, log })
       : undefined;
+  const stopping = new AbortController();
   const deps: AppDeps = {
     store,
     clock: opts.clock,
@@ -143,12 +148,15 @@ export async function openRuntime(store: Store, opts: RuntimeOptions): Promise<R
     clearances,
     dueProcess,
     ...(snapshots ? { snapshots } : {}),
+    ops: { refreshStatus: () => refresher.status(), refreshMs: opts.refreshMs, stopping: stopping.signal },
   };
   return {
     deps,
     refresh: () => refresher.refresh(),
     expireNow: () => expiry.runNow(),
+    drain: () => stopping.abort(),
     async stop() {
+      stopping.abort();
       await stopWatching?.();
       await webhooks.stop();
       await expiry.stop();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Server as HttpServer, ServerResponse } from 'node:http';
 import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
@@ -8,6 +9,7 @@ import { createClock } from './domain/clock.ts';
 import { loadDefaultCatalog } from './domain/default-catalog.ts';
 import { ID_HMAC_SETTING } from './domain/person-key.ts';
 import { authDepsFrom } from './http/auth.ts';
+import { createLogger, type Logger, type LogWriter, stdWriter } from './logging/logger.ts';
 import { openRuntime } from './runtime.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
@@ -17,7 +19,18 @@ export interface RunningServer {
   url: string;
   port: number;
   store: Store;
+  logger: Logger;
+  /**
+   * Shuts down gracefully: stops accepting connections, lets requests in flight finish (up to
+   * CREDCHECK_SHUTDOWN_MS, then closes their connections), then stops the runtime and the store.
+   */
   close(): Promise<void>;
+}
+
+/** Node's response, which the adapter writes the Response's headers onto (merged with this one). */
+function closeAfter(env: unknown): void {
+  const outgoing = (env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  if (outgoing && !outgoing.headersSent) outgoing.setHeader('Connection', 'close');
 }
 
 /** Prepares a store for serving: schema, catalog, secrets and (on an empty demo store) the demo data. */
@@ -43,11 +56,14 @@ export async function prepareStore(
   return { catalog: CatalogSchema.parse(catalog), idHmacKey };
 }
 
+/** `write` receives each finished log line (text or JSON, as CREDCHECK_LOG says); default stdout/stderr. */
 export async function startServer(
   env: Record<string, string | undefined>,
-  log = (msg: string) => console.log(msg),
+  write: LogWriter = stdWriter,
 ): Promise<RunningServer> {
   const config = loadConfig(env);
+  const logger = createLogger(config.logFormat, write);
+  const log = logger.line;
   const clock = createClock(config.now ?? undefined);
   const store = await openStore({ DATABASE_URL: config.databaseUrl ?? undefined, DATA_DIR: config.dataDir });
   const { catalog, idHmacKey } = await prepareStore(store, config, clock.today(), log);
@@ -71,12 +87,27 @@ export async function startServer(
   });
   const app = createApp({
     ...runtime.deps,
-    config: { ...runtime.deps.config, corsOrigins: config.corsOrigins },
+    config: { ...runtime.deps.config, corsOrigins: config.corsOrigins, metricsToken: config.metricsToken },
     auth: authDepsFrom(config),
+    logger,
   });
 
+  let draining = false;
+  // While draining, every answer (those in flight when it began included) tells the client to
+  // reconnect elsewhere rather than reuse this connection.
+  const fetch = (request: Request, env: unknown) => {
+    const res = app.fetch(request, env);
+    if (res instanceof Promise) {
+      return res.then((r) => {
+        if (draining) closeAfter(env);
+        return r;
+      });
+    }
+    if (draining) closeAfter(env);
+    return res;
+  };
   const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    const s = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);
   });
   const address = server.address();
@@ -84,12 +115,37 @@ export async function startServer(
   const url = `http://localhost:${port}`;
   log(`CredCheck API on ${url} (store: ${store.dialect}, today: ${clock.today()}) — docs at ${url}/docs`);
 
+  const http = server as HttpServer;
+  const drain = async () => {
+    draining = true;
+    runtime.drain();
+    log(`shutting down: finishing requests in flight (up to ${config.shutdownMs} ms)`);
+    const started = Date.now();
+    const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+    // A connection whose last request just finished is idle: close it rather than wait for its
+    // keep-alive timeout.
+    const idle = setInterval(() => http.closeIdleConnections(), 100);
+    const deadline = setTimeout(() => {
+      log(
+        `shutdown: requests still in flight after ${config.shutdownMs} ms, closing their connections`,
+        'warn',
+      );
+      http.closeAllConnections();
+    }, config.shutdownMs);
+    try {
+      await closed;
+    } finally {
+      clearInterval(idle);
+      clearTimeout(deadline);
+    }
+    await runtime.stop();
+    await store.close();
+    log(`stopped in ${Date.now() - started} ms`);
+  };
   let closing: Promise<void> | null = null;
   const close = () => {
-    closing ??= new Promise<void>((resolve) => server.close(() => resolve()))
-      .then(() => runtime.stop())
-      .then(() => store.close());
+    closing ??= drain();
     return closing;
   };
-  return { url, port, store, close };
+  return { url, port, store, logger, close };
 }

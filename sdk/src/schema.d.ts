@@ -47,6 +47,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness: the index is loaded and caught up
+         * @description For a load balancer. 200 while the in-memory index keeps up with the store’s change log (its last catch-up succeeded within max(3 × CREDCHECK_REFRESH_MS, 5 s)); 503 `not-ready` with `reason` (shutting-down, store-unreachable, refresh-failing, catching-up) and `lag` otherwise. No key needed; it shows counts only.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ready for traffic */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Ready"];
+                    };
+                };
+                /** @description Not ready; `reason` says why */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Text exposition format 0.0.4: requests by method, route template and status, latency histograms by route, index size, data versions and change lag, webhook backlog, decisions by outcome, memory and event-loop delay. Counts only, no personal data: open unless CREDCHECK_METRICS_TOKEN is set, then `Authorization: Bearer <token>`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The metrics */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description CREDCHECK_METRICS_TOKEN is set and the request does not carry it */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/subjects/{code}": {
         parameters: {
             query?: never;
@@ -3482,6 +3578,16 @@ export interface components {
             }[];
         } & {
             [key: string]: unknown;
+        };
+        Ready: {
+            /** @enum {string} */
+            status: "ready";
+            /** @description Change-log seq the in-memory index has applied */
+            dataVersion: number;
+            /** @description Newest seq in the store */
+            storeVersion: number;
+            /** @description storeVersion − dataVersion: changes on their way */
+            lag: number;
         };
         SubjectLookup: {
             /** @description Change-log sequence this answer was computed on */

@@ -10,6 +10,8 @@ export interface ApiProcess {
   url: string;
   dataDir: string;
   output: () => string;
+  /** The process's exit code once it has exited (after stop(), say); null before. */
+  exitCode(): number | null;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startApiProcess(env: Record<string, string> = {}): Promise
     url,
     dataDir,
     output: () => out,
+    exitCode: () => child.exitCode,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

@@ -16,7 +16,7 @@ export function startExpiryScheduler(opts: {
   clock: Clock;
   run: () => Promise<number>;
   checkMs: number;
-  log?: (msg: string) => void;
+  log?: (msg: string, level?: 'info' | 'warn' | 'error') => void;
 }): ExpiryScheduler {
   let lastDay: string | null = null;
   let running: Promise<number> | null = null;
@@ -31,7 +31,7 @@ export function startExpiryScheduler(opts: {
         if (written > 0) opts.log?.(`${written} entries expired by ${day}: entry.expired events written`);
         return written;
       } catch (err) {
-        opts.log?.(`expiry events not written (will retry): ${(err as Error).message}`);
+        opts.log?.(`expiry events not written (will retry): ${(err as Error).message}`, 'warn');
         return 0;
       } finally {
         running = null;

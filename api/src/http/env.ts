@@ -4,6 +4,8 @@ import type { Catalog } from '../domain/catalog.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { DueProcessService } from '../due-process/service.ts';
 import type { LiveIndex } from '../index/live-index.ts';
+import type { RefreshStatus } from '../index/refresher.ts';
+import type { Logger } from '../logging/logger.ts';
 import type { ClearanceService } from '../oversight/clearances.ts';
 import type { SnapshotPublisher } from '../snapshots/publisher.ts';
 import type { Store } from '../store/types.ts';
@@ -18,6 +20,18 @@ export interface AppConfig {
   feedbackDueMs?: number;
   /** Webhook targets may use plain http:// beyond localhost (CREDCHECK_WEBHOOK_ALLOW_HTTP); default no. */
   webhookAllowHttp?: boolean;
+  /** When set, /metrics asks for `Authorization: Bearer <token>` (CREDCHECK_METRICS_TOKEN); default open. */
+  metricsToken?: string | null;
+}
+
+/** What the operations endpoints (/readyz, /metrics) and a draining server need from the runtime. */
+export interface OpsDeps {
+  /** How the index's catch-ups with the change log went. */
+  refreshStatus(): RefreshStatus;
+  /** The refresher's interval (CREDCHECK_REFRESH_MS): a success older than a few of them is stale. */
+  refreshMs: number;
+  /** Aborts when the server starts shutting down: /readyz answers 503, live streams end. */
+  stopping: AbortSignal;
 }
 
 export interface AppDeps {
@@ -39,6 +53,10 @@ export interface AppDeps {
   snapshots?: SnapshotPublisher;
   /** Admin key and rate limits; without it, keys still work and nothing is rate-limited. */
   auth?: AuthDeps;
+  /** Readiness and shutdown state; absent, /readyz judges by the change lag alone. */
+  ops?: OpsDeps;
+  /** Where log lines go (CREDCHECK_LOG); absent, request lines are not written and errors go to stderr. */
+  logger?: Logger;
 }
 
 export interface AppEnv {

@@ -142,6 +142,13 @@ export const PROBLEM_TYPES = {
     titleZh: '服务暂不可用',
     about: 'The data store cannot be reached right now; retry later. No check result is implied.',
   },
+  'not-ready': {
+    status: 503,
+    title: 'Not ready',
+    titleZh: '服务尚未就绪',
+    about:
+      'This instance should not get traffic now: `reason` says why (shutting-down, store-unreachable, refresh-failing, catching-up) and `lag` how many changes its index is behind the store. A load balancer sends requests to another instance meanwhile.',
+  },
   'internal-error': {
     status: 500,
     title: 'Internal error',

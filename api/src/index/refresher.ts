@@ -1,7 +1,22 @@
 import type { Store } from '../store/types.ts';
 import type { LiveIndex } from './live-index.ts';
 
+/** How the last catch-ups went, for readiness and metrics (wall-clock milliseconds). */
+export interface RefreshStatus {
+  /** When a run last ended having read the change log to its end (or the index was loaded). */
+  lastSuccessAt: number | null;
+  /** The index's seq after that run: the store's seq as that run last read it. */
+  seqReached: number | null;
+  /** When a run last failed (compare with lastSuccessAt to tell whether it still fails). */
+  lastErrorAt: number | null;
+  /** Why it failed; null once a later run succeeded. */
+  lastError: string | null;
+  failures: number;
+}
+
 export interface Refresher {
+  /** How the last runs went (for /readyz and /metrics). */
+  status(): RefreshStatus;
   /** Catches up now (and waits for a run in progress); returns the index's seq afterwards. */
   refresh(): Promise<number>;
   /**
@@ -25,8 +40,17 @@ export function startRefresher(opts: {
   onAdvance?: () => Promise<void>;
   /** Called on every run, whether or not the data moved (e.g. to notice a rotated signing key). */
   onTick?: () => Promise<void>;
-  log?: (msg: string) => void;
+  log?: (msg: string, level?: 'info' | 'warn' | 'error') => void;
+  /** When the index was last known caught up before the first run (it was just loaded, say). */
+  caughtUpAt?: number;
 }): Refresher {
+  const state: RefreshStatus = {
+    lastSuccessAt: opts.caughtUpAt ?? null,
+    seqReached: opts.caughtUpAt === undefined ? null : opts.index.seq,
+    lastErrorAt: null,
+    lastError: null,
+    failures: 0,
+  };
   let running: Promise<number> | null = null;
   let stopped = false;
   let again = false;
@@ -35,10 +59,16 @@ export function startRefresher(opts: {
       const before = opts.index.seq;
       try {
         await opts.index.catchUp(opts.store);
+        state.lastSuccessAt = Date.now();
+        state.seqReached = opts.index.seq;
+        state.lastError = null;
         if (opts.index.seq !== before) await opts.onAdvance?.();
         await opts.onTick?.();
       } catch (err) {
-        opts.log?.(`index refresh failed (will retry): ${(err as Error).message}`);
+        state.lastErrorAt = Date.now();
+        state.lastError = (err as Error).message;
+        state.failures++;
+        opts.log?.(`index refresh failed (will retry): ${(err as Error).message}`, 'warn');
       } finally {
         running = null;
         if (again && !stopped) {
@@ -56,6 +86,7 @@ export function startRefresher(opts: {
   timer.unref();
   return {
     refresh: run,
+    status: () => ({ ...state }),
     poke() {
       if (stopped) return;
       if (running) again = true;

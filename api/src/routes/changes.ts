@@ -134,7 +134,11 @@ export function changeRoutes() {
     return streamSSE(c, async (stream) => {
       const closed = new AbortController();
       stream.onAbort(() => closed.abort());
-      while (!closed.signal.aborted) {
+      // A shutting-down server ends its streams: the EventSource reconnects to another instance
+      // with Last-Event-ID and misses nothing.
+      const stopping = c.get('deps').ops?.stopping;
+      const done = stopping ? AbortSignal.any([closed.signal, stopping]) : closed.signal;
+      while (!done.aborted) {
         const page = await store.changesSince(after, MAX_CHANGES_PAGE);
         for (const ch of page) {
           await stream.writeSSE({
@@ -146,8 +150,8 @@ export function changeRoutes() {
         }
         if (page.length === MAX_CHANGES_PAGE) continue;
         // Caught up: wait until this node applies more (its refresher follows other writers too).
-        const moved = await index.whenPast(after, HEARTBEAT_MS, closed.signal);
-        if (!moved && !closed.signal.aborted) await stream.write(': keep-alive\n\n');
+        const moved = await index.whenPast(after, HEARTBEAT_MS, done);
+        if (!moved && !done.aborted) await stream.write(': keep-alive\n\n');
       }
     }) as never;
   });

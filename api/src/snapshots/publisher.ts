@@ -57,7 +57,7 @@ export function startSnapshotPublisher(opts: {
   clock: Clock;
   intervalMs: number;
   keepSteps?: number;
-  log?: (msg: string) => void;
+  log?: (msg: string, level?: 'info' | 'warn' | 'error') => void;
 }): SnapshotPublisher {
   const keepSteps = opts.keepSteps ?? 500;
   let current: { published: PublishedSnapshot; snapshot: PrefixSnapshot } | null = null;
@@ -116,7 +116,7 @@ export function startSnapshotPublisher(opts: {
 
   const refresh = () => {
     running ??= build()
-      .catch((err: Error) => opts.log?.(`snapshot not published (will retry): ${err.message}`))
+      .catch((err: Error) => opts.log?.(`snapshot not published (will retry): ${err.message}`, 'warn'))
       .finally(() => {
         running = null;
       });

@@ -186,6 +186,8 @@ export interface WebhookStore {
   releaseWebhookDeliveries(owner: string): Promise<number>;
   /** The earliest next attempt among pending rows of active subscriptions. */
   nextWebhookAttemptAt(): Promise<string | null>;
+  /** Deliveries not yet made nor given up (pending, paused subscriptions' included): the backlog. */
+  countPendingWebhookDeliveries(): Promise<number>;
   /** A subscription's deliveries, newest change first, each with its attempts; `beforeSeq` pages. */
   listWebhookDeliveries(
     subscriptionId: string,

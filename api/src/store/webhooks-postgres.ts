@@ -333,6 +333,13 @@ export function postgresWebhooks(d: PostgresWebhookDeps): WebhookStore {
       return rows[0] ? rows[0].at.toISOString() : null;
     },
 
+    async countPendingWebhookDeliveries() {
+      const rows = await d.query<{ n: string }>(
+        `SELECT COUNT(*) AS n FROM webhook_outbox WHERE status = 'pending'`,
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
+
     async listWebhookDeliveries(subscriptionId, opts) {
       validSubscriptionId(subscriptionId);
       positiveInt(opts.limit, 'limit');

@@ -333,6 +333,12 @@ export function sqliteWebhooks(d: SqliteWebhookDeps): WebhookStore {
       return row?.at ?? null;
     },
 
+    async countPendingWebhookDeliveries() {
+      return sql<[], { n: number }>(
+        `SELECT COUNT(*) AS n FROM webhook_outbox WHERE status = 'pending'`,
+      ).get()!.n;
+    },
+
     async listWebhookDeliveries(subscriptionId, opts) {
       validSubscriptionId(subscriptionId);
       positiveInt(opts.limit, 'limit');

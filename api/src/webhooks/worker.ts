@@ -19,7 +19,7 @@ export interface WebhookWorkerOptions {
   /** Real time for schedules and signatures (never a pinned demo clock). */
   now?: () => number;
   random?: () => number;
-  log?: (msg: string) => void;
+  log?: (msg: string, level?: 'info' | 'warn' | 'error') => void;
 }
 
 export interface WebhookWorker {
@@ -83,7 +83,7 @@ export function startWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
       for (const d of claimed) {
         const p: Promise<void> = deliver(d)
           .catch((err: Error) =>
-            log(`webhook delivery ${d.id} not recorded (retried after its lease): ${err.message}`),
+            log(`webhook delivery ${d.id} not recorded (retried after its lease): ${err.message}`, 'warn'),
           )
           .finally(() => {
             inFlight.delete(p);
@@ -113,7 +113,10 @@ export function startWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
       nextAttemptAt: step.nextAttemptAt ? step.nextAttemptAt.toISOString() : null,
     });
     if (step.status === 'dead')
-      log(`webhook delivery ${d.id} dead after ${attempt} attempt(s): ${result.ok ? '' : result.error}`);
+      log(
+        `webhook delivery ${d.id} dead after ${attempt} attempt(s): ${result.ok ? '' : result.error}`,
+        'warn',
+      );
   }
 
   /** One pass at a time; a wake during a pass runs another right after it. */
@@ -138,7 +141,7 @@ export function startWebhookWorker(opts: WebhookWorkerOptions): WebhookWorker {
           }
           await fill();
         } catch (err) {
-          log(`webhook dispatch failed (will retry): ${(err as Error).message}`);
+          log(`webhook dispatch failed (will retry): ${(err as Error).message}`, 'warn');
         }
       } while (again && !stopped);
     })().finally(() => {

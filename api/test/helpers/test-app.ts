@@ -30,6 +30,8 @@ export async function openTestApp(
     auth?: AuthDeps;
     refreshMs?: number;
     snapshotMs?: number;
+    /** False: the index follows other writers only on its refreshMs poll (or refresh()), not when told. */
+    changeNotifications?: boolean;
     /** Today for the app and the store's instants alike (default: `today`, standing still). */
     clock?: Clock;
   } = {},
@@ -46,6 +48,7 @@ export async function openTestApp(
     bodyLimit: 4 * 1024 * 1024,
     refreshMs: opts.refreshMs ?? 60_000,
     ...(opts.snapshotMs ? { snapshotMs: opts.snapshotMs } : {}),
+    ...(opts.changeNotifications === false ? { changeNotifications: false } : {}),
     snapshotDir: null,
   });
   const app = createApp(opts.auth ? { ...runtime.deps, auth: opts.auth } : runtime.deps);

@@ -167,6 +167,19 @@ export function createClient(options: ClientOptions) {
     request: send,
 
     health: (o?: CallOptions) => get('/healthz', o),
+    /** Resolves while the server's index keeps up with its store; a 503 `not-ready` problem otherwise. */
+    ready: (o?: CallOptions) => get('/readyz', o),
+    /** Prometheus text. Sends the client's key: build the client with CREDCHECK_METRICS_TOKEN where the server sets one. */
+    metrics: (o?: CallOptions) =>
+      data(
+        send<string>({
+          method: 'GET',
+          path: '/metrics',
+          retryable: true,
+          responseType: 'text',
+          signal: o?.signal,
+        }),
+      ),
     jwks: (o?: CallOptions) => get('/.well-known/jwks.json', o),
 
     // Subjects
@@ -420,6 +433,8 @@ export type OperationKey = { [P in ApiPath]: `${Uppercase<DefinedMethods<P>>} ${
  */
 export const operations = {
   'GET /healthz': 'health',
+  'GET /readyz': 'ready',
+  'GET /metrics': 'metrics',
   'GET /.well-known/jwks.json': 'jwks',
   'GET /v1/subjects/{code}': 'lookup',
   'POST /v1/subjects/batch': 'lookupBatch',
