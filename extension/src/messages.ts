@@ -7,7 +7,15 @@
 import type { BadgeStyle, SettingField, Settings, UiLocale } from './settings/settings.ts';
 
 /** CONVENTIONS.md statuses, plus what a badge can say about a hit the status cannot. */
-export type BadgeStatus = 'black' | 'suspended' | 'red' | 'expired' | 'clean' | 'invalid' | 'related' | 'unknown';
+export type BadgeStatus =
+  | 'black'
+  | 'suspended'
+  | 'red'
+  | 'expired'
+  | 'clean'
+  | 'invalid'
+  | 'related'
+  | 'unknown';
 export type MatchKind = 'code' | 'id' | 'name';
 
 /** A run of text ending in a company-form or branch suffix, in which the background looks for a listed name. */

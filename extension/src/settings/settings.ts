@@ -98,7 +98,8 @@ export function readSettings(raw: unknown): { values: Partial<Settings>; problem
 function readPortal(p: unknown): PortalRule | string {
   if (!p || typeof p !== 'object') return 'a portal is { pattern, scenario }';
   const { pattern, scenario } = p as Record<string, unknown>;
-  if (typeof pattern !== 'string' || !parseMatchPattern(pattern)) return `not a match pattern: ${String(pattern)}`;
+  if (typeof pattern !== 'string' || !parseMatchPattern(pattern))
+    return `not a match pattern: ${String(pattern)}`;
   if (typeof scenario !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(scenario)) {
     return `not a scenario code: ${String(scenario)}`;
   }
