@@ -41,6 +41,7 @@ import { seededRandom } from '../helpers/seeded-random.ts';
 
 const TODAY = '2026-11-23';
 const SCENARIO = 'gov-procurement';
+const ADMIN_KEY = 'e2e-admin-key-0123456789abcdef';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // The shared fixtures sit next to the repository on development machines; a clean clone has none.
 const FIXTURES = join(ROOT, '..', 'shared', 'fixtures');
@@ -138,6 +139,7 @@ run('the extension in Chromium against a real API process', () => {
     startApiProcess({
       DATA_DIR: join(dir, 'data'),
       CREDCHECK_DEMO: '0',
+      CREDCHECK_ADMIN_KEY: ADMIN_KEY,
       CREDCHECK_RATE_LIMIT: '0',
       CREDCHECK_RATE_LIMIT_ANON: '0',
       ...(port ? { PORT: port } : {}),
@@ -400,6 +402,70 @@ run('the extension in Chromium against a real API process', () => {
       }, selector);
       await page.waitForTimeout(500);
       expect(await cardOf(selector)).toEqual(before);
+      await page.close();
+    });
+
+    it('asks for a decision from the card on the officer’s click and shows an id the API recorded', async () => {
+      const settings = {
+        apiUrl: api.url,
+        apiKey: ADMIN_KEY,
+        portals: [{ pattern: `${server.url}/*`, scenario: SCENARIO }],
+        badgeStyle: 'full',
+        locale: 'zh_CN',
+      };
+      await storeSettings(ext.worker, settings);
+      try {
+        const page = await ext.context.newPage();
+        await page.goto(`${server.url}${hard.path}`);
+        const selector = `credcheck-badge[data-code="${hard.injected.code}"]`;
+        await page.waitForSelector(selector);
+        await openCard(page, selector);
+        await page.locator(`${selector} button`, { hasText: '生成核查决定' }).click();
+        const text = await waitFor(
+          async () => (await shadowContent(page)).text,
+          (t) => /dec_[0-9a-z]+/.test(t),
+          10_000,
+          'the decision id in the card',
+        );
+        const id = /dec_[0-9a-z]+/.exec(text)![0];
+        const res = await fetch(`${api.url}/v1/decisions/${id}`, {
+          headers: { authorization: `Bearer ${ADMIN_KEY}` },
+        });
+        expect(res.status).toBe(200);
+        const record = (await res.json()) as { scenario?: string; decision?: { scenario?: string } };
+        expect(record.scenario ?? record.decision?.scenario).toBe(SCENARIO);
+        await page.close();
+      } finally {
+        await storeSettings(ext.worker, { ...settings, apiKey: '' });
+      }
+    });
+
+    it('keeps badges whole and readable at 200% zoom', async () => {
+      const page = await ext.context.newPage();
+      await page.goto(`${server.url}${hard.path}`);
+      const selector = `credcheck-badge[data-code="${hard.injected.code}"]`;
+      await page.waitForSelector(selector);
+      const measure = () =>
+        page.evaluate((q) => {
+          const face = document.querySelector(q)?.shadowRoot?.querySelector<HTMLElement>('.b');
+          if (!face) throw new Error('no badge face');
+          const r = face.getBoundingClientRect();
+          return {
+            width: r.width,
+            height: r.height,
+            clipped: face.scrollWidth > face.clientWidth + 1 || face.scrollHeight > face.clientHeight + 1,
+            text: face.innerText,
+          };
+        }, selector);
+      const normal = await measure();
+      await page.evaluate(() => {
+        document.documentElement.style.zoom = '2';
+      });
+      const zoomed = await measure();
+      expect(zoomed.clipped).toBe(false);
+      expect(zoomed.text).toBe(normal.text);
+      // Text and icon grow with the page instead of staying at a fixed pixel size.
+      expect(zoomed.height).toBeGreaterThan(normal.height * 1.8);
       await page.close();
     });
 
