@@ -51,6 +51,12 @@ const SCREENSHOT = join(ROOT, 'docs', 'extension-badges.png');
 // In CI chromium is installed by .ci/run: a missing browser must fail there, not skip.
 const run = chromiumAvailable() || process.env.CI ? describe : describe.skip;
 
+interface ChromeTabs {
+  query(q: { url: string }): Promise<{ id?: number }[]>;
+  // biome-ignore lint/suspicious/noExplicitAny: the content script's answer, checked by the test
+  sendMessage(tabId: number, message: object): Promise<any>;
+}
+
 interface SyncState {
   dataVersion: number | null;
   syncedAt: string | null;
@@ -497,6 +503,41 @@ run('the extension in Chromium against a real API process', () => {
       expect(await popup.locator('#offline').count()).toBe(0);
       await popup.close();
     });
+
+    it.skipIf(!hasFixtures)(
+      'the content script answers the popup with the page’s counts and jumps to a badge',
+      async () => {
+        const page = await ext.context.newPage();
+        const url = `${server.url}/pages/01-bid-opening.html`;
+        await page.goto(url);
+        await page.waitForFunction(() => document.documentElement.hasAttribute('data-credcheck-summary'));
+        // What the popup does for its active tab, sent from the extension to that tab.
+        const summary = await ext.worker.evaluate(async (u) => {
+          const c = (globalThis as unknown as { chrome: { tabs: ChromeTabs } }).chrome;
+          const [tab] = await c.tabs.query({ url: u });
+          return c.tabs.sendMessage(tab!.id!, { type: 'page-summary' });
+        }, url);
+        const counts = JSON.parse((await page.getAttribute('html', 'data-credcheck-summary'))!);
+        expect(summary.counts).toMatchObject(counts);
+        expect(summary.items.length).toBe(
+          Object.entries(counts as Record<string, number>)
+            .filter(([k]) => k !== 'clean')
+            .reduce((n, [, v]) => n + v, 0),
+        );
+        await ext.worker.evaluate(
+          async ({ u, index }) => {
+            const c = (globalThis as unknown as { chrome: { tabs: ChromeTabs } }).chrome;
+            const [tab] = await c.tabs.query({ url: u });
+            return c.tabs.sendMessage(tab!.id!, { type: 'jump', index });
+          },
+          { u: url, index: summary.items.at(-1).index },
+        );
+        await expect
+          .poll(() => page.evaluate(() => document.activeElement?.localName), { timeout: 3_000 })
+          .toBe('credcheck-badge');
+        await page.close();
+      },
+    );
 
     it('the options page shows the saved settings', async () => {
       const options = await ext.open('options.html');
