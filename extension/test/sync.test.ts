@@ -10,11 +10,21 @@ import { type FaultyProxy, startFaultyProxy } from './helpers/faulty-proxy.ts';
 import { type ListedApi, startListedApi } from './helpers/listed-api.ts';
 
 /** The server's current version and checksum, straight from the API. */
+/** The server's current version and checksum (waiting out a 503 while it publishes its first snapshot). */
 async function serverState(api: ListedApi): Promise<{ version: number; checksum: string }> {
-  const res = await fetch(`${api.url}/v1/snapshot/deltas?from=0`);
-  const body = (await res.json()) as { version: number };
-  const sync = await fetch(`${api.url}/v1/snapshot/deltas?from=${body.version}`);
-  return (await sync.json()) as { version: number; checksum: string };
+  const until = Date.now() + 20_000;
+  for (;;) {
+    const res = await fetch(`${api.url}/v1/snapshot/deltas?from=0`);
+    const body = (await res.json()) as { version?: number };
+    if (body.version !== undefined) {
+      const sync = await fetch(`${api.url}/v1/snapshot/deltas?from=${body.version}`);
+      const state = (await sync.json()) as { version: number; checksum?: string };
+      if (sync.ok && state.checksum) return state as { version: number; checksum: string };
+    }
+    if (Date.now() > until)
+      throw new Error(`no snapshot from ${api.url}: ${res.status} ${JSON.stringify(body)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 const nodeFetch: typeof fetch = (...args) => fetch(...args);

@@ -141,6 +141,33 @@ describe('build and lookup', () => {
       expect(prefixOf('code', listed[0]!.toLowerCase(), bits)).toBe(Math.floor(top48 / 2 ** (48 - bits)));
     }
   });
+
+  it('keeps every prefix and class exact in ⌈(width − 16) / 8⌉ bytes and 2 bits an entry, at every width', () => {
+    const list = items(listed, 2);
+    for (let bits = 16; bits <= 48; bits++) {
+      const s = buildSnapshot(list, { version: 1, prefixBits: bits });
+      // The expected set, computed without PrefixSet: highest-precedence class per distinct prefix.
+      const best = new Map<number, number>();
+      for (const item of list) {
+        const p = prefixOf('code', item.key, bits);
+        const cls = SNAPSHOT_STATUSES.indexOf(item.status);
+        best.set(p, Math.min(best.get(p) ?? cls, cls));
+      }
+      const values = [...best.keys()].sort((a, b) => a - b);
+      const { values: got, classes } = s.codes.toSorted();
+      expect([...got]).toEqual(values);
+      expect([...classes]).toEqual(values.map((v) => best.get(v)));
+      const n = values.length;
+      const table = 4 * 65_537;
+      expect(s.codes.memoryBytes()).toBe(table + n * Math.ceil((bits - 16) / 8) + Math.ceil(n / 4));
+      // No names: an empty set keeps no bucket table.
+      expect(s.memoryBytes()).toBe(s.codes.memoryBytes() + 32);
+    }
+    const empty = buildSnapshot([], { version: 1 });
+    expect(empty.codes.memoryBytes()).toBe(0);
+    expect(empty.lookupCode(listed[0]!)).toBeUndefined();
+    expect(empty.codes.find(0, 0)).toBe(-1);
+  });
 });
 
 describe('encode and decode', () => {

@@ -16,11 +16,13 @@ import {
   encodeDelta,
   encodeSnapshot,
   type PrefixSnapshot,
+  prefixOf,
   SNAPSHOT_STATUSES,
   type SnapshotItem,
   type SnapshotStatus,
 } from '@credcheck/sdk/snapshot';
 import { seededRandom } from '../helpers/seeded-random.ts';
+import { canCollect, measureRetained, OldLayoutSet } from './snapshot-memory.ts';
 
 const N = Number(process.env.BENCH_N ?? 1_000_000);
 const CHANGES = 1_000;
@@ -175,7 +177,7 @@ console.log(
     `delta of 1,000 changes ≤ 10,240 bytes (${delta.length.toLocaleString('en')})`,
 );
 console.log(
-  `decoded in memory: about ${(((snapshot.codes.size + both.names.size) * 5 + 2 * 262_148) / 1e6).toFixed(1)} MB for codes + names (4-byte low part and a class byte a key, 256 KiB bucket table a kind)`,
+  `decoded in memory: ${both.memoryBytes().toLocaleString('en')} bytes for codes + names (see the memory table below)`,
 );
 
 // Hashing: the pure-JS SHA-256 inside buildSnapshot against node:crypto and Web Crypto.
@@ -245,8 +247,120 @@ row(
 console.log(
   `\nlookups per second: ${fmtRate((2 * N * 1000) / lookup.ms).trim()} (Set.has: ${fmtRate((2 * N * 1000) / setLookup.ms).trim()})`,
 );
+
 const expected = (N * snapshot.codes.size) / 2 ** width;
 console.log(
   `false hits among ${N.toLocaleString('en')} unlisted codes: ${falseHits} (expected n/2^${width} per lookup: ${expected.toFixed(2)})`,
 );
+
+// Memory of a decoded copy (what the extension's service worker keeps): the packed layout's typed
+// arrays, and what the process retains across decodeSnapshot, beside the pre-issue-7 layout (4-byte
+// low part and a class byte an entry) rebuilt from the same set. Then the bucket search alone on
+// precomputed prefixes, both layouts, so the packing's cost is not hidden behind SHA-256.
+const kept = measureRetained(() => decodeSnapshot(bytes));
+const keptBoth = measureRetained(() => decodeSnapshot(bytesBoth));
+// The old layout kept a 256 KiB table even for an empty names set, and the same 32-byte checksum.
+const oldOf = (copy: PrefixSnapshot): [OldLayoutSet, OldLayoutSet] => [
+  new OldLayoutSet(copy.codes),
+  new OldLayoutSet(copy.names),
+];
+const oldBytes = ([codeSet, nameSet]: [OldLayoutSet, OldLayoutSet]): number =>
+  codeSet.memoryBytes() + nameSet.memoryBytes() + 32;
+const old = measureRetained(() => oldOf(kept.value));
+const oldBoth = measureRetained(() => oldOf(keptBoth.value));
+const mb = (n: number): string => `${(n / 1e6).toFixed(2)} MB`.padStart(9);
+const perEntry = (n: number, keys: number): string => (n / keys).toFixed(2).padStart(6);
+console.log(
+  `\nmemory of a decoded snapshot${canCollect() ? '' : ' (run with --expose-gc for the retained columns)'}\n`,
+);
+console.log(
+  '| decoded copy                          | layout                     | typed arrays | bytes/key | retained arrayBuffers | retained heap |',
+);
+console.log(
+  '|---------------------------------------|----------------------------|--------------|-----------|-----------------------|---------------|',
+);
+const memRow = (
+  what: string,
+  layout: string,
+  n: number,
+  keys: number,
+  ab: number | null,
+  heap: number | null,
+): void =>
+  console.log(
+    `| ${what.padEnd(37)} | ${layout.padEnd(26)} | ${mb(n).padStart(12)} | ${perEntry(n, keys).padStart(9)} | ${(ab === null ? '–' : mb(ab)).padStart(21)} | ${(heap === null ? '–' : mb(heap)).padStart(13)} |`,
+  );
+const codeKeys = kept.value.codes.size;
+const allKeys = codeKeys + keptBoth.value.names.size;
+memRow(
+  `${N.toLocaleString('en')} codes, four classes`,
+  'packed (3 B low + 2 bits)',
+  kept.value.memoryBytes(),
+  codeKeys,
+  kept.arrayBuffers,
+  kept.heap,
+);
+memRow('', 'old (4 B low + class byte)', oldBytes(old.value), codeKeys, old.arrayBuffers, old.heap);
+memRow(
+  `+ ${keptBoth.value.names.size.toLocaleString('en')} names`,
+  'packed (3 B low + 2 bits)',
+  keptBoth.value.memoryBytes(),
+  allKeys,
+  keptBoth.arrayBuffers,
+  keptBoth.heap,
+);
+memRow(
+  '',
+  'old (4 B low + class byte)',
+  oldBytes(oldBoth.value),
+  allKeys,
+  oldBoth.arrayBuffers,
+  oldBoth.heap,
+);
+console.log(
+  `\ntarget: 1,000,000 codes under 5,000,000 bytes in memory (${kept.value.memoryBytes().toLocaleString('en')}; old layout ${oldBytes(old.value).toLocaleString('en')})`,
+);
+
+const scale = 2 ** (width - 16);
+const probes = new Float64Array(2 * N);
+for (let i = 0; i < N; i++) {
+  probes[2 * i] = prefixOf('code', codes[i]!, width);
+  probes[2 * i + 1] = prefixOf('code', unlisted[i]!, width);
+}
+// Two separate loops, not one taking a callback: a shared call site would turn polymorphic and
+// slow whichever layout ran second.
+const packedSet = kept.value.codes;
+const oldSet = old.value[0];
+const searchPacked = (): number => {
+  let hits = 0;
+  for (let i = 0; i < probes.length; i++) {
+    const p = probes[i]!;
+    const bucket = Math.floor(p / scale);
+    if (packedSet.find(bucket, p - bucket * scale) >= 0) hits++;
+  }
+  return hits;
+};
+const searchOld = (): number => {
+  let hits = 0;
+  for (let i = 0; i < probes.length; i++) {
+    const p = probes[i]!;
+    const bucket = Math.floor(p / scale);
+    if (oldSet.find(bucket, p - bucket * scale) >= 0) hits++;
+  }
+  return hits;
+};
+const findOld = time(searchOld);
+const findPacked = time(searchPacked);
+if (findPacked.value !== findOld.value) throw new Error('the two layouts disagree');
+console.log(
+  `\n| bucket search × ${(2 * N).toLocaleString('en')} (precomputed prefixes) |        ms |   per second |`,
+);
+console.log('|--------------------------------------------------|-----------|--------------|');
+console.log(
+  `| ${'packed layout'.padEnd(48)} | ${fmtMs(findPacked.ms)} | ${fmtRate((2 * N * 1000) / findPacked.ms)} |`,
+);
+console.log(
+  `| ${'old layout (baseline)'.padEnd(48)} | ${fmtMs(findOld.ms)} | ${fmtRate((2 * N * 1000) / findOld.ms)} |`,
+);
+sink += findPacked.value + oldBytes(oldBoth.value);
 if (sink === 42) console.log('');

@@ -117,6 +117,11 @@ export class PrefixSnapshot {
     return toHex(this.checksum);
   }
 
+  /** Bytes the decoded copy keeps in typed arrays (both sets and the checksum). */
+  memoryBytes(): number {
+    return this.codes.memoryBytes() + this.names.memoryBytes() + this.checksum.byteLength;
+  }
+
   /**
    * Status class of a code (cleaned with cleanCode first), or undefined when not listed. A hit is
    * "probably listed": a different code shares the prefix with probability size / 2^prefixBits.
