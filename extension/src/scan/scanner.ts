@@ -76,6 +76,8 @@ interface Insert {
 
 /** While a long pass goes on, badges go into the page at most this often (and when it ends). */
 export const INSERT_INTERVAL_MS = 2000;
+/** After reading, how long answers still out may hold back the badges that are ready. */
+export const ANSWER_WAIT_MS = 1000;
 /** Time for one batch of insertions: a task of at most about this much. */
 export const INSERT_BUDGET_MS = 30;
 
@@ -104,6 +106,9 @@ export class Scanner {
   private inserts: Insert[] = [];
   private lastInsertAt = Number.NEGATIVE_INFINITY;
   private lateTimer: ReturnType<typeof setTimeout> | null = null;
+  private wakeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the last reading pass ended (null while reading): answers are awaited from then on. */
+  private readDoneAt: number | null = null;
   private runSeq = 0;
   private readonly runOrder = new WeakMap<TextRun, number>();
   private walker: Walker | null = null;
@@ -129,6 +134,7 @@ export class Scanner {
   stop(): void {
     this.stopped = true;
     if (this.lateTimer !== null) clearTimeout(this.lateTimer);
+    if (this.wakeTimer !== null) clearTimeout(this.wakeTimer);
     this.observer.disconnect();
     this.queue = [];
     this.walker = null;
@@ -204,16 +210,21 @@ export class Scanner {
         }
         const readingDone = this.queue.length === 0 && this.walker === null;
         this.dispatch(readingDone);
+        const now = performance.now();
+        if (!readingDone) this.readDoneAt = null;
+        else if (this.readDoneAt === null) this.readDoneAt = now;
         // Badges go into the page in few batches, each once its status is known: every change to
         // the page makes the browser lay it out again, and a long table's layout costs far more
-        // than reading it. The first ones go in at once, so that the officer sees work being done.
-        const now = performance.now();
-        if (
-          readingDone ||
-          this.lastInsertAt === Number.NEGATIVE_INFINITY ||
-          now - this.lastInsertAt >= INSERT_INTERVAL_MS
-        ) {
-          this.insertSome(Math.max(deadline, now + INSERT_BUDGET_MS));
+        // than reading it. Once the page is read, the answers still out are awaited (briefly) so
+        // that everything goes in at once: one layout instead of one per answer.
+        if (readingDone && this.inFlight > 0 && now - (this.readDoneAt ?? now) < ANSWER_WAIT_MS) {
+          this.wakeAfter(ANSWER_WAIT_MS - (now - (this.readDoneAt ?? now)));
+          break;
+        }
+        if (readingDone || now - this.lastInsertAt >= INSERT_INTERVAL_MS) {
+          this.insertSome(
+            readingDone ? Number.POSITIVE_INFINITY : Math.max(deadline, now + INSERT_BUDGET_MS),
+          );
         }
         await yieldToEventLoop();
       }
@@ -222,6 +233,14 @@ export class Scanner {
     }
     this.scheduleLate();
     this.maybeIdle();
+  }
+
+  private wakeAfter(ms: number): void {
+    if (this.wakeTimer !== null || this.stopped) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null;
+      void this.pump();
+    }, ms);
   }
 
   private ready(op: Insert, now: number): boolean {
