@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +10,9 @@ import { ask, attrs, badges, scanDocument, settle, stopScanners } from './scan-h
 // (Not `new URL(…, import.meta.url)`: Vite rewrites that pattern into a dev-server URL.)
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
 const fixture = (path: string) => readFileSync(join(FIXTURES, path), 'utf8');
+// A clean clone has no ../shared: the suites over its pages are skipped there (the e2e test's own
+// generated pages still run).
+const hasFixtures = existsSync(join(FIXTURES, 'expected.json'));
 
 interface Entry {
   uscc?: string;
@@ -19,7 +22,7 @@ interface Entry {
   expected: BadgeStatus;
   display_id?: string;
 }
-const expected = JSON.parse(fixture('expected.json')) as {
+const expected = (hasFixtures ? JSON.parse(fixture('expected.json')) : { pages: {} }) as {
   pages: Record<string, { entries: Entry[] }>;
 };
 
@@ -122,7 +125,7 @@ beforeEach(() => {
   document.body.innerHTML = '';
 });
 
-describe('fixture pages in happy-dom', () => {
+describe.skipIf(!hasFixtures)('fixture pages in happy-dom (../shared/fixtures)', () => {
   for (const file of ['01-bid-opening.html', '02-award-notice.html', '04-qualification-review.html']) {
     it(`${file} shows exactly what expected.json says`, async () => {
       fixtureBackground();
@@ -186,44 +189,47 @@ describe('fixture pages in happy-dom', () => {
 });
 
 describe('page summary, banner and popup requests', () => {
-  it('answers page-summary and jump, and shows a dismissible banner with jump links', async () => {
-    fixtureBackground();
-    loadPage('04-qualification-review.html');
-    const page = await scanDocument({ banner: true });
-    const summary = page.answer({ type: 'page-summary' }) as ReturnType<typeof page.summary>['summary'];
-    expect(summary.total).toBe(expectedBadges('04-qualification-review.html').length);
-    expect(summary.counts.black).toBe(4);
-    // Items: every badge that is not clean, in page order.
-    expect(summary.items.map((i) => [i.status, i.match])).toEqual([
-      ['black', 'name'],
-      ['red', 'name'],
-      ['red', 'code'],
-      ['expired', 'name'],
-      ['black', 'code'],
-      ['black', 'id'],
-      ['black', 'code'],
-    ]);
-    expect(summary.items[5]?.label).toContain('1****************7');
-    expect(JSON.stringify(summary)).not.toContain('130528198108196367');
+  it.skipIf(!hasFixtures)(
+    'answers page-summary and jump, and shows a dismissible banner with jump links',
+    async () => {
+      fixtureBackground();
+      loadPage('04-qualification-review.html');
+      const page = await scanDocument({ banner: true });
+      const summary = page.answer({ type: 'page-summary' }) as ReturnType<typeof page.summary>['summary'];
+      expect(summary.total).toBe(expectedBadges('04-qualification-review.html').length);
+      expect(summary.counts.black).toBe(4);
+      // Items: every badge that is not clean, in page order.
+      expect(summary.items.map((i) => [i.status, i.match])).toEqual([
+        ['black', 'name'],
+        ['red', 'name'],
+        ['red', 'code'],
+        ['expired', 'name'],
+        ['black', 'code'],
+        ['black', 'id'],
+        ['black', 'code'],
+      ]);
+      expect(summary.items[5]?.label).toContain('1****************7');
+      expect(JSON.stringify(summary)).not.toContain('130528198108196367');
 
-    const banner = document.querySelector('[data-credcheck-ui="banner"]') as HTMLElement;
-    expect(banner).not.toBeNull();
-    const text = banner.shadowRoot?.textContent ?? '';
-    expect(text).toContain('已核查 10');
-    expect(text).toContain('黑名单 4');
-    const links = [...(banner.shadowRoot?.querySelectorAll('li button') ?? [])] as HTMLButtonElement[];
-    expect(links).toHaveLength(7);
-    links[4]?.click();
-    expect(document.activeElement).toBe(page.summary().targets[4]);
-    expect(page.answer({ type: 'jump', index: 0 })).toEqual({ ok: true });
-    expect(document.activeElement).toBe(page.summary().targets[0]);
-    expect(page.answer({ type: 'jump', index: 99 })).toEqual({ ok: false });
+      const banner = document.querySelector('[data-credcheck-ui="banner"]') as HTMLElement;
+      expect(banner).not.toBeNull();
+      const text = banner.shadowRoot?.textContent ?? '';
+      expect(text).toContain('已核查 10');
+      expect(text).toContain('黑名单 4');
+      const links = [...(banner.shadowRoot?.querySelectorAll('li button') ?? [])] as HTMLButtonElement[];
+      expect(links).toHaveLength(7);
+      links[4]?.click();
+      expect(document.activeElement).toBe(page.summary().targets[4]);
+      expect(page.answer({ type: 'jump', index: 0 })).toEqual({ ok: true });
+      expect(document.activeElement).toBe(page.summary().targets[0]);
+      expect(page.answer({ type: 'jump', index: 99 })).toEqual({ ok: false });
 
-    (banner.shadowRoot as ShadowRoot).querySelector<HTMLButtonElement>('button.x')?.click();
-    expect(document.querySelector('[data-credcheck-ui="banner"]')).toBeNull();
-    // The banner's own text never became page text.
-    expect(badges()).toHaveLength(10);
-  });
+      (banner.shadowRoot as ShadowRoot).querySelector<HTMLButtonElement>('button.x')?.click();
+      expect(document.querySelector('[data-credcheck-ui="banner"]')).toBeNull();
+      // The banner's own text never became page text.
+      expect(badges()).toHaveLength(10);
+    },
+  );
 
   it('does nothing on a page the background does not enable', async () => {
     fakeBrowser.runtime.onMessage.addListener((m: unknown) =>

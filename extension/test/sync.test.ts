@@ -201,8 +201,8 @@ describe('snapshot sync against a real API', () => {
   it('runs a sync for a newly set API after the one in progress, never merging the two', async () => {
     const syncer = new Syncer(new SnapshotDb(new IDBFactory()), nodeFetch);
     const [a, b] = await Promise.all([syncer.sync(proxy.url, ''), syncer.sync(otherProxy.url, '')]);
-    expect(a.checksum).toBe((await serverState(api)).checksum);
-    expect(b.checksum).toBe((await serverState(other)).checksum);
+    expect(a.checksum, `first API: ${a.lastError}`).toBe((await serverState(api)).checksum);
+    expect(b.checksum, `second API: ${b.lastError}`).toBe((await serverState(other)).checksum);
     expect((await syncer.state(otherProxy.url)).checksum).toBe(b.checksum);
   }, 60_000);
 

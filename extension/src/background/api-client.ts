@@ -11,6 +11,8 @@ export class ApiUnreachable extends Error {
 /** The API answered with an error status; `detail` is the problem's message when it sent one. */
 export class ApiProblem extends Error {
   override readonly name = 'ApiProblem';
+  /** For a 429: how long the API asked to wait. */
+  retryAfterMs: number | null = null;
   constructor(
     readonly status: number,
     message: string,
@@ -30,6 +32,16 @@ export interface ApiTarget {
 }
 
 const JSON_TIMEOUT_MS = 15_000;
+const RATE_LIMIT_RETRIES = 4;
+const MAX_RETRY_AFTER_MS = 5_000;
+
+/** Retry-After in seconds (or an HTTP date), kept between 0.2 and 5 s; 1 s when absent. */
+export function retryAfterMs(header: string | null): number {
+  if (!header) return 1000;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) ? Math.min(MAX_RETRY_AFTER_MS, Math.max(200, ms)) : 1000;
+}
 const BINARY_TIMEOUT_MS = 60_000;
 
 export class ApiClient {
@@ -77,7 +89,23 @@ export class ApiClient {
     }
   }
 
+  /**
+   * Reads are retried after a 429 as the API asks (Retry-After, at most a few seconds, a few
+   * times): a sync of many small delta steps without a key can outrun the anonymous rate limit.
+   */
   private async send(path: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.sendOnce(path, init, timeoutMs);
+      } catch (err) {
+        const wait = err instanceof ApiProblem && err.status === 429 ? err.retryAfterMs : null;
+        if (wait === null || init.method !== 'GET' || attempt >= RATE_LIMIT_RETRIES) throw err;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  private async sendOnce(path: string, init: RequestInit, timeoutMs: number): Promise<Response> {
     if (!this.target.apiUrl) throw new ApiUnreachable('no API URL configured');
     const headers = new Headers(init.headers);
     headers.set('accept', 'application/json, application/octet-stream, application/problem+json');
@@ -102,7 +130,13 @@ export class ApiClient {
         `API unavailable (${res.status}): ${problemMessage(body, this.target.locale) ?? res.statusText}`,
       );
     }
-    throw new ApiProblem(res.status, problemMessage(body, this.target.locale) ?? `HTTP ${res.status}`, body);
+    const problem = new ApiProblem(
+      res.status,
+      problemMessage(body, this.target.locale) ?? `HTTP ${res.status}`,
+      body,
+    );
+    if (res.status === 429) problem.retryAfterMs = retryAfterMs(res.headers.get('retry-after'));
+    throw problem;
   }
 
   private async readJson(res: Response): Promise<unknown> {
