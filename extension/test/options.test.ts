@@ -1,71 +1,19 @@
 // The options page against a background that answers `settings` from the real settings store
 // (local + managed storage), the in-memory host permissions, and a real API for the scenarios.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { type ApiProcess, startApiProcess } from '../../test/helpers/api-process.ts';
 import { loadSettings } from '../src/background/settings-store.ts';
 import type { SettingsView } from '../src/messages.ts';
 import type { Settings } from '../src/settings/settings.ts';
 import { type OptionsPage, prefillPattern, renderOptions } from '../src/ui/options.ts';
 import { type FakeHostApis, installHostApis } from './helpers/browser-apis.ts';
 
-interface Api {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/**
- * The real API (api/bin/serve.js) with an empty store: the catalog's scenarios are all this page
- * asks of it. Started here rather than with test/helpers/api-process.ts because under happy-dom
- * Vite rewrites that helper's `new URL(…, import.meta.url)` into a page URL.
- */
-async function startApi(): Promise<Api> {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const dataDir = mkdtempSync(join(tmpdir(), 'credcheck-options-api-'));
-  const child: ChildProcess = spawn(process.execPath, [join(here, '../../api/bin/serve.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CREDCHECK_DEMO: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API did not start:\n${out}`)), 60_000);
-    const onData = (d: Buffer) => {
-      out += d;
-      const m = /on (http:\/\/localhost:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!.replace('localhost', '127.0.0.1'));
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`API exited with ${code}:\n${out}`));
-    });
-  });
-  return {
-    url,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
 const PORTAL = 'https://portal.example.gov.cn/*';
 const KEY = 'cck_options-page-secret-key-Zq7w';
 
 describe('options page', () => {
-  let api: Api;
+  let api: ApiProcess;
   let host: FakeHostApis;
   let page: OptionsPage | undefined;
   /** Host permissions asked for, and whether the (simulated) user allows them. */
@@ -107,7 +55,8 @@ describe('options page', () => {
   };
 
   beforeAll(async () => {
-    api = await startApi();
+    // The real API with an empty store: the catalog's scenarios are all this page asks of it.
+    api = await startApiProcess({ CREDCHECK_DEMO: '0' });
   }, 60_000);
   afterAll(() => api?.stop());
 

@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const serveScript = fileURLToPath(new URL('../../api/bin/serve.js', import.meta.url));
+// Not `new URL(…, import.meta.url)`: under happy-dom, Vite rewrites that pattern into a page URL,
+// and the extension's DOM tests start the API with this helper too.
+const serveScript = join(dirname(fileURLToPath(import.meta.url)), '../../api/bin/serve.js');
 
 export interface ApiProcess {
   url: string;
