@@ -10,6 +10,8 @@ const serveScript = join(dirname(fileURLToPath(import.meta.url)), '../../api/bin
 
 export interface ApiProcess {
   url: string;
+  /** The server's process id (its PostgreSQL connections are named `credcheck-<pid>`). */
+  pid: number;
   dataDir: string;
   output: () => string;
   /** The process's exit code once it has exited (after stop(), say); null before. */
@@ -55,6 +57,7 @@ export async function startApiProcess(env: Record<string, string> = {}): Promise
   });
   return {
     url,
+    pid: child.pid!,
     dataDir,
     output: () => out,
     exitCode: () => child.exitCode,

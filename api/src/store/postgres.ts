@@ -35,6 +35,7 @@ import {
 import { postgresMigrations } from './migrations/postgres.ts';
 import { postgresOversight } from './oversight-postgres.ts';
 import { CopyPayload, copyIn } from './pg-copy.ts';
+import { CONNECTION_FAILURE, withConnectionCode } from './pg-errors.ts';
 import {
   CHANGE_COLUMNS,
   type ChangeRow,
@@ -58,6 +59,11 @@ export interface PostgresStoreOptions extends StoreOptions {
   maxConnections?: number;
   /** Staged rows merged at a time during an import (default 50,000); tests set it low to cross merge boundaries. */
   mergeEvery?: number;
+  /**
+   * application_name of the connections unless the URL or PGAPPNAME names one (default
+   * `credcheck-<pid>`): pg_stat_activity then tells which process holds which connection.
+   */
+  applicationName?: string;
 }
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -76,18 +82,27 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
   const mergeEvery = positiveInt(opts.mergeEvery ?? MERGE_EVERY, 'mergeEvery');
   const clientConfig: pg.ClientConfig = {
     connectionString: withDefaultUser(url),
+    fallback_application_name: opts.applicationName ?? `credcheck-${process.pid}`,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   };
   const pool = new pg.Pool({ ...clientConfig, max: opts.maxConnections ?? 10 });
   // An idle client losing its connection is dropped by the pool; without a listener it would crash the process.
   pool.on('error', () => {});
+  // A checked-out client whose connection is lost between statements (a terminated backend, a
+  // failover) emits 'error' with no listener of the pool's: unheard, that also crashes the
+  // process. The statement under way fails anyway, and the pool drops the broken client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const where = describe(url);
 
   async function connect(): Promise<pg.PoolClient> {
     try {
       return await pool.connect();
     } catch (err) {
-      throw new Error(`cannot connect to PostgreSQL at ${where}: ${(err as Error).message}`, { cause: err });
+      const code = (withConnectionCode(err) as { code?: string }).code ?? CONNECTION_FAILURE;
+      throw Object.assign(
+        new Error(`cannot connect to PostgreSQL at ${where}: ${(err as Error).message}`, { cause: err }),
+        { code },
+      );
     }
   }
 
@@ -95,6 +110,8 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
     const client = await connect();
     try {
       return (await client.query<R>(text, values)).rows;
+    } catch (err) {
+      throw withConnectionCode(err);
     } finally {
       client.release();
     }
@@ -115,7 +132,7 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
       await client.query('ROLLBACK').catch((e: Error) => {
         broken = e;
       });
-      throw err;
+      throw withConnectionCode(err);
     } finally {
       client.release(broken);
     }
