@@ -104,6 +104,62 @@ describe('background: messages, settings, registration', () => {
     expect(JSON.stringify(config)).not.toContain(ADMIN_KEY);
   });
 
+  it('ignores a content script on a configured portal whose access is not granted, or was withdrawn: no answer, no API request', async () => {
+    // An already open tab keeps its content script after the user withdraws the portal's access.
+    const asked: string[] = [];
+    await fakeBrowser.storage.local.set({
+      settings: {
+        apiUrl: api.url,
+        apiKey: ADMIN_KEY,
+        portals: [
+          { pattern: PORTAL, scenario: SCENARIO },
+          { pattern: OTHER_PORTAL, scenario: SCENARIO },
+        ],
+      },
+    });
+    bg = startBackground({
+      fetch: (input, init) => {
+        asked.push(String(input instanceof Request ? input.url : input));
+        return fetch(input, init);
+      },
+      indexedDB: new IDBFactory(),
+    });
+    await bg.ready;
+    await bg.handle({ type: 'sync-now' }, optionsPage());
+    const code = api.rows[0]!.code;
+    const requests = (url: string) => [
+      { type: 'check', codes: [code], ids: [], names: [{ text: api.rows[0]!.name }] },
+      { type: 'card', kind: 'code', key: code, scenario: SCENARIO },
+      { type: 'card', kind: 'name', key: api.rows[0]!.name, scenario: null },
+      { type: 'decide', subject: { code }, scenario: SCENARIO },
+      { type: 'page-config', url },
+    ];
+    const ungranted = portalTab('https://bid.example.org/notices/7.html');
+    const before = asked.length;
+    for (const msg of requests('https://bid.example.org/notices/7.html')) {
+      const res = await bg.handle(msg, ungranted);
+      if (msg.type === 'page-config') expect((res as PageConfig).enabled).toBe(false);
+      else expect(res, msg.type).toBeUndefined();
+    }
+    await host.revoke(PORTAL);
+    await settle();
+    for (const msg of requests(PAGE)) {
+      const res = await bg.handle(msg, portalTab());
+      if (msg.type === 'page-config') expect((res as PageConfig).enabled).toBe(false);
+      else expect(res, msg.type).toBeUndefined();
+    }
+    expect(asked.slice(before)).toEqual([]);
+    // Granted again, the same content script is answered (and the decision reaches the API).
+    await host.grant('https://portal.example.gov.cn/*');
+    await settle();
+    const decided = (await bg.handle(
+      { type: 'decide', subject: { code }, scenario: SCENARIO },
+      portalTab(),
+    )) as DecideResponse;
+    expect(decided.ok).toBe(true);
+    expect(asked.slice(before).some((u) => u.endsWith('/v1/decisions'))).toBe(true);
+  });
+
   it('rejects oversized and malformed requests', async () => {
     await start();
     const codes = Array.from({ length: 5001 }, () => api.rows[0]!.code);

@@ -62,7 +62,8 @@ export async function startApiProcess(env: Record<string, string> = {}): Promise
     output: () => out,
     exitCode: () => child.exitCode,
     async stop() {
-      if (child.exitCode === null) {
+      // A process killed by a signal (kill -9 in the fault tests) has no exit code but is gone.
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { PROBLEM_TYPES, type ProblemSlug } from './problems.ts';
+import { redactSecrets } from './redact-secrets.ts';
 
 export interface FieldError {
   /** JSON pointer-ish path of the offending field, e.g. `body.items.3.code` or `path.code`. */
@@ -60,7 +61,8 @@ export function problemAnswer(
   const body = problemBody(slug, input, instance);
   return {
     status: body.status,
-    body: JSON.stringify(body),
+    // Problems quote what the caller sent (its path, an unknown field's name): never a key in it.
+    body: redactSecrets(JSON.stringify(body)),
     headers: { ...headers, 'content-type': PROBLEM_CONTENT_TYPE },
   };
 }

@@ -29,10 +29,19 @@ export function readBody(maxSize: number): MiddlewareHandler<AppEnv> {
 
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of incoming as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxSize) return tooLarge(c);
-      chunks.push(chunk);
+    try {
+      for await (const chunk of incoming as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > maxSize) return tooLarge(c);
+        chunks.push(chunk);
+      }
+    } catch {
+      // The client hung up, or its chunked framing broke, mid-body: its mistake (a 4xx in the log
+      // and the metrics), not the store's; whatever it sent is dropped unread.
+      return problem(c, 'malformed-body', {
+        detail: 'The request body ended before all of it arrived.',
+        detailZh: '请求体未完整送达，连接已中断。',
+      });
     }
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
     // Hono keeps promises of the parsed body here (its type says otherwise).

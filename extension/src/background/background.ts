@@ -18,7 +18,12 @@ import type {
   SubjectCard,
   SyncState,
 } from '../messages.ts';
-import { DEFAULT_SETTINGS, type EffectiveSettings, portalFor } from '../settings/settings.ts';
+import {
+  DEFAULT_SETTINGS,
+  type EffectiveSettings,
+  permissionOrigin,
+  portalFor,
+} from '../settings/settings.ts';
 import { ApiClient, ApiProblem, ApiUnreachable, type Fetch, messageOf } from './api-client.ts';
 import type { DecisionAnswer } from './api-types.ts';
 import { buildCard } from './card.ts';
@@ -228,6 +233,13 @@ export function startBackground(opts: BackgroundOptions = {}): Background {
     }
   };
 
+  const portalGranted = (pattern: string) => {
+    const origin = permissionOrigin(pattern);
+    return origin === null
+      ? Promise.resolve(false)
+      : browser.permissions.contains({ origins: [origin] }).catch(() => false);
+  };
+
   const isExtensionPage = (sender: Sender) =>
     typeof sender.url === 'string' && sender.url.startsWith(browser.runtime.getURL('/'));
 
@@ -235,7 +247,10 @@ export function startBackground(opts: BackgroundOptions = {}): Background {
     await loaded;
     const fromPage = !isExtensionPage(sender);
     const pageUrl = sender.tab?.url ?? sender.url;
-    const portal = fromPage && pageUrl ? portalFor(pageUrl, current.settings.portals) : undefined;
+    let portal = fromPage && pageUrl ? portalFor(pageUrl, current.settings.portals) : undefined;
+    // A tab opened before the user withdrew a portal's access keeps its content script running:
+    // the grant is checked at each request, not only when the script is registered.
+    if (portal && !(await portalGranted(portal.pattern))) portal = undefined;
     if (fromPage && !portal) {
       // Off-portal pages learn only that they are off-portal; nothing else reaches the API for them.
       return req.type === 'page-config' ? pageConfig(undefined) : undefined;
