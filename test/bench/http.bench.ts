@@ -10,7 +10,6 @@
  * Needs wrk (apt-get install wrk). BENCH_HTTP_DIR keeps the generated store between runs.
  * Timings never fail the run.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +21,17 @@ import { loadDefaultCatalog } from '../../api/src/domain/default-catalog.ts';
 import { importRows } from '../../api/src/import/import-file.ts';
 import { openSqliteStore } from '../../api/src/store/sqlite.ts';
 import { seededRandom as seeded } from '../helpers/seeded-random.ts';
+import {
+  cpuSeconds,
+  fmt,
+  lookupMix,
+  memoryOf,
+  percentile,
+  type Started,
+  startProcess,
+  stop,
+  table,
+} from './http/processes.ts';
 import { hasWrk, runWrk, type WrkResult } from './http/wrk.ts';
 
 const N = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
@@ -88,63 +98,6 @@ async function prepareData(dir: string): Promise<Meta> {
   return meta;
 }
 
-interface Started {
-  child: ChildProcess;
-  url: string;
-  readyMs: number;
-}
-
-async function startProcess(
-  args: string[],
-  env: Record<string, string>,
-  firstPath: string | null,
-): Promise<Started> {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => {
-    out += d;
-  });
-  child.stderr!.on('data', (d) => {
-    out += d;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start in 300 s:\n${out}`)), 300_000);
-    child.stdout!.on('data', () => {
-      const m = /on (http:\/\/(?:localhost|127\.0\.0\.1):\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!.replace('localhost', '127.0.0.1'));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
-  });
-  if (firstPath !== null) {
-    for (;;) {
-      const res = await fetch(url + firstPath).catch(() => null);
-      if (res?.status === 200) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-  return { child, url, readyMs: performance.now() - t0 };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-function memoryOf(pid: number): { rss: number; hwm: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
-  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
-}
-
 /** A keep-alive socket may have timed out on the server during a wrk run: retry once on a fresh one. */
 async function fetchOnce(url: string, init?: RequestInit): Promise<Response> {
   try {
@@ -153,27 +106,6 @@ async function fetchOnce(url: string, init?: RequestInit): Promise<Response> {
     return fetch(url, init);
   }
 }
-
-/** CPU seconds (user + system) a process has used: per request, it is steadier than wall time on a shared machine. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-function table(rows: string[][]): void {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(line(rows[0]!));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of rows.slice(1)) console.log(line(r));
-}
-
-const fmt = (n: number, d = 0) =>
-  n.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 async function main(): Promise<void> {
   if (!hasWrk()) {
@@ -219,9 +151,7 @@ async function main(): Promise<void> {
     );
 
     // Three listed codes to one clean one (which answers 404 subject-not-found, a problem document).
-    const lookupPaths = Array.from({ length: 20_000 }, (_, i) =>
-      i % 4 === 3 ? clean[i % clean.length]! : meta.listed[i % meta.listed.length]!,
-    ).map((c) => `GET /v1/subjects/${c}`);
+    const lookupPaths = lookupMix(meta.listed, clean);
     const decisionReqs = meta.listed
       .slice(0, 10_000)
       .map(

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { openPostgresStore } from './postgres.ts';
+import { openPostgresStore, type PostgresStoreOptions } from './postgres.ts';
 import { openSqliteStore } from './sqlite.ts';
 import type { Store, StoreOptions } from './types.ts';
 
@@ -11,11 +11,12 @@ export const SQLITE_FILE_NAME = 'credcheck.db';
 
 /**
  * The store the configuration asks for, migrated: PostgreSQL when DATABASE_URL is set, otherwise
- * SQLite at DATA_DIR/credcheck.db (DATA_DIR defaults to ./data).
+ * SQLite at DATA_DIR/credcheck.db (DATA_DIR defaults to ./data). `maxConnections` sizes a
+ * PostgreSQL pool; SQLite has no pool.
  */
 export async function openStore(
   env: { DATABASE_URL?: string | undefined; DATA_DIR?: string | undefined },
-  opts: StoreOptions = {},
+  opts: StoreOptions & Pick<PostgresStoreOptions, 'maxConnections'> = {},
 ): Promise<Store> {
   const store = env.DATABASE_URL
     ? openPostgresStore(env.DATABASE_URL, opts)

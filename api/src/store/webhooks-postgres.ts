@@ -39,6 +39,13 @@ export interface PostgresWebhookDeps {
 const CHANNEL = 'credcheck_change_log';
 /** After a lost LISTEN connection; the index's poll covers the gap. */
 const RECONNECT_MS = 2000;
+/**
+ * The LISTEN connection sends nothing for as long as nobody writes: without TCP keepalive a peer
+ * that vanished without closing (a failover, a dropped NAT or firewall mapping) would leave it
+ * half-open for hours, NOTIFYs lost and only the poll left. Probes from this idle time on turn
+ * that into an error, and the reconnect below.
+ */
+export const LISTEN_KEEPALIVE_MS = 10_000;
 
 /**
  * Webhooks on PostgreSQL. The dispatcher's cursor row is taken FOR UPDATE, so dispatchers of
@@ -377,7 +384,11 @@ export function postgresWebhooks(d: PostgresWebhookDeps): WebhookStore {
         retry.unref();
       };
       const listen = async () => {
-        const c = new pg.Client(d.clientConfig);
+        const c = new pg.Client({
+          ...d.clientConfig,
+          keepAlive: true,
+          keepAliveInitialDelayMillis: LISTEN_KEEPALIVE_MS,
+        });
         client = c;
         c.on('error', reconnect);
         c.on('end', reconnect);

@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 export interface WrkResult {
   rps: number;
@@ -15,21 +16,24 @@ export function hasWrk(): boolean {
   return spawnSync('wrk', ['--version']).error === undefined;
 }
 
-/**
- * Runs wrk against `url` cycling through `requests` (one per line: METHOD PATH [BODY]), with the
- * given headers. One wrk thread: the machine has two cores, one for the server, one for the load.
- */
-export function runWrk(opts: {
+export interface WrkOptions {
   url: string;
   dir: string;
   requests: string[];
   headers?: Record<string, string>;
   seconds: number;
   connections: number;
-}): WrkResult {
-  const listFile = join(opts.dir, `wrk-requests-${process.pid}.txt`);
+}
+
+let scripts = 0;
+
+/** Writes the Lua script cycling through the requests; returns wrk's arguments and the cleanup. */
+function prepare(opts: WrkOptions): { args: string[]; cleanup: () => void } {
+  // Unique per call: several wrk may run at once (one per API process).
+  const id = `${process.pid}-${++scripts}`;
+  const listFile = join(opts.dir, `wrk-requests-${id}.txt`);
   writeFileSync(listFile, `${opts.requests.join('\n')}\n`);
-  const script = join(opts.dir, `wrk-${process.pid}.lua`);
+  const script = join(opts.dir, `wrk-${id}.lua`);
   const headerLines = Object.entries(opts.headers ?? {})
     .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
     .join('\n');
@@ -50,15 +54,36 @@ request = function()
 end
 `,
   );
-  const r = spawnSync(
-    'wrk',
-    ['-t1', `-c${opts.connections}`, `-d${opts.seconds}s`, '--latency', '-s', script, opts.url],
-    { encoding: 'utf8' },
-  );
-  rmSync(listFile, { force: true });
-  rmSync(script, { force: true });
+  return {
+    args: ['-t1', `-c${opts.connections}`, `-d${opts.seconds}s`, '--latency', '-s', script, opts.url],
+    cleanup: () => {
+      rmSync(listFile, { force: true });
+      rmSync(script, { force: true });
+    },
+  };
+}
+
+/**
+ * Runs wrk against `url` cycling through `requests` (one per line: METHOD PATH [BODY]), with the
+ * given headers. One wrk thread: the machine has two cores, one for the server, one for the load.
+ */
+export function runWrk(opts: WrkOptions): WrkResult {
+  const { args, cleanup } = prepare(opts);
+  const r = spawnSync('wrk', args, { encoding: 'utf8' });
+  cleanup();
   if (r.status !== 0) throw new Error(`wrk failed: ${r.stderr || r.stdout}`);
   return parseWrk(r.stdout);
+}
+
+/** runWrk without blocking, so that one wrk per server can run at the same time. */
+export async function runWrkAsync(opts: WrkOptions): Promise<WrkResult> {
+  const { args, cleanup } = prepare(opts);
+  try {
+    const { stdout } = await promisify(execFile)('wrk', args, { encoding: 'utf8' });
+    return parseWrk(stdout);
+  } finally {
+    cleanup();
+  }
 }
 
 export function parseWrk(out: string): WrkResult {
