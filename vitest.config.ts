@@ -17,6 +17,8 @@ export default defineConfig({
       },
       // WXT's fake browser and happy-dom, rooted in the extension so its aliases resolve.
       'extension/vitest.config.ts',
+      // The web console's pure modules under happy-dom; its browser test runs in test/e2e.
+      'console/vitest.config.ts',
     ],
   },
 });

@@ -8,24 +8,33 @@ import { problem } from './http/problem.ts';
 import { PROBLEM_TYPES, type ProblemSlug } from './http/problems.ts';
 import { readBody } from './http/read-body.ts';
 import { requestIdFrom } from './http/request-id.ts';
+import { wellFormedRequest } from './http/well-formed.ts';
 import { silentLogger } from './logging/logger.ts';
 import { observeRequests } from './metrics/http-metrics.ts';
 import { registerProcessMetrics } from './metrics/process-metrics.ts';
 import { Registry } from './metrics/registry.ts';
 import { openApiTemplate, type RouteSpec } from './metrics/route-matcher.ts';
 import { countDecisions, registerServiceMetrics } from './metrics/service-metrics.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { changeRoutes } from './routes/changes.ts';
 import { clearanceRoutes } from './routes/clearances.ts';
+import { commitmentRoutes } from './routes/commitments.ts';
+import { consoleRoutes } from './routes/console.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { entryRoutes } from './routes/entries.ts';
+import { entryListRoutes } from './routes/entry-list.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
 import { healthRoutes } from './routes/health.ts';
+import { importRoutes } from './routes/imports.ts';
+import { keyRoutes } from './routes/keys.ts';
+import { meRoutes } from './routes/me.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { objectionRoutes } from './routes/objections.ts';
 import { problemDocRoutes } from './routes/problem-docs.ts';
 import { repairRoutes } from './routes/repairs.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { searchRoutes } from './routes/search.ts';
 import { snapshotRoutes } from './routes/snapshot.ts';
 import { statsRoutes } from './routes/stats.ts';
@@ -84,7 +93,11 @@ export function createApp(appDeps: AppDeps) {
   app.use('/.well-known/*', cors);
   const auth = createAuth(deps);
   app.use('/v1/*', auth.middleware);
-  app.use('/v1/*', readBody(deps.config.bodyLimit));
+  const bodies = readBody(deps.config.bodyLimit);
+  // A list file may be far larger than any other request.
+  const files = readBody(deps.config.importLimit ?? deps.config.bodyLimit);
+  app.use('/v1/*', (c, next) => (c.req.path === '/v1/imports' ? files : bodies)(c, next));
+  app.use('/v1/*', wellFormedRequest({ fileUploads: ['/v1/imports'] }));
 
   app.route('/', healthRoutes());
   app.route('/', metricsRoutes(metrics));
@@ -94,8 +107,14 @@ export function createApp(appDeps: AppDeps) {
   app.route('/', snapshotRoutes());
   app.route('/', decisionRoutes());
   app.route('/', entryRoutes());
+  app.route('/', entryListRoutes());
+  app.route('/', keyRoutes(auth.keys));
+  app.route('/', auditRoutes());
+  app.route('/', importRoutes());
   app.route('/', objectionRoutes());
   app.route('/', repairRoutes());
+  app.route('/', commitmentRoutes());
+  app.route('/', reportRoutes());
   app.route('/', feedbackRoutes());
   app.route('/', clearanceRoutes());
   app.route('/', statsRoutes());
@@ -105,6 +124,8 @@ export function createApp(appDeps: AppDeps) {
   app.route('/', problemDocRoutes());
   app.route('/', docsRoutes());
   app.route('/', webSdkRoutes());
+  app.route('/', meRoutes());
+  app.route('/', consoleRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -23,6 +23,8 @@ export interface ServerConfig {
   /** Seed the demo data set into an empty store on start. */
   demo: boolean;
   bodyLimit: number;
+  /** Largest file accepted by POST /v1/imports, in bytes (CREDCHECK_IMPORT_LIMIT). */
+  importLimit: number;
   /** Requests per second per API key without its own limit; 0 = no limit. */
   rateLimit: number;
   /** Requests per second per client address without a key; 0 = no limit. */
@@ -51,6 +53,8 @@ export interface ServerConfig {
   logFormat: 'text' | 'json';
   /** How long a shutdown waits for requests in flight before closing their connections (CREDCHECK_SHUTDOWN_MS). */
   shutdownMs: number;
+  /** PostgreSQL connections each process's pool may open (CREDCHECK_PG_POOL). */
+  pgPool: number;
 }
 
 export const CONFIG_VARS = [
@@ -62,6 +66,7 @@ export const CONFIG_VARS = [
   ['CREDCHECK_NOW', '(unset)', 'Pins today’s date (YYYY-MM-DD or RFC 3339) for demos and tests'],
   ['CREDCHECK_DEMO', '1 with SQLite, 0 with PostgreSQL', 'Seed the demo data set when the store is empty'],
   ['CREDCHECK_BODY_LIMIT', '10485760', 'Largest accepted request body in bytes'],
+  ['CREDCHECK_IMPORT_LIMIT', '268435456', 'Largest list file accepted by POST /v1/imports, in bytes'],
   [
     'CREDCHECK_RATE_LIMIT',
     '100',
@@ -138,6 +143,11 @@ export const CONFIG_VARS = [
     '10000',
     'On SIGTERM/SIGINT: how long (ms) requests in flight may take to finish before their connections are closed; /readyz answers 503 meanwhile',
   ],
+  [
+    'CREDCHECK_PG_POOL',
+    '10',
+    'PostgreSQL connections each API process may open for queries (one more listens for changes); instances × (this + 1) must stay under the server’s max_connections',
+  ],
 ] as const;
 
 export class ConfigError extends Error {}
@@ -171,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     demo:
       demoRaw === undefined || demoRaw === '' ? databaseUrl === null : demoRaw === '1' || demoRaw === 'true',
     bodyLimit: intVar(env, 'CREDCHECK_BODY_LIMIT', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    importLimit: intVar(env, 'CREDCHECK_IMPORT_LIMIT', 256 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
     rateLimit: intVar(env, 'CREDCHECK_RATE_LIMIT', 100, 0, 1_000_000),
     rateLimitAnon: intVar(env, 'CREDCHECK_RATE_LIMIT_ANON', 20, 0, 1_000_000),
     trustProxy: intVar(env, 'CREDCHECK_TRUST_PROXY', 0, 0, 10),
@@ -190,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     metricsToken: env.CREDCHECK_METRICS_TOKEN || null,
     logFormat: logFormat(env.CREDCHECK_LOG),
     shutdownMs: intVar(env, 'CREDCHECK_SHUTDOWN_MS', 10_000, 0, 3_600_000),
+    pgPool: intVar(env, 'CREDCHECK_PG_POOL', 10, 1, 1000),
   };
 }
 

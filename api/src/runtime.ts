@@ -144,6 +144,7 @@ export async function openRuntime(store: Store, opts: RuntimeOptions): Promise<R
     secrets: { idHmacKey: opts.idHmacKey },
     catalog: () => catalog,
     index,
+    refreshIndex: () => refresher.refresh(),
     decisions,
     clearances,
     dueProcess,

@@ -9,6 +9,7 @@ import { createClock } from './domain/clock.ts';
 import { loadDefaultCatalog } from './domain/default-catalog.ts';
 import { ID_HMAC_SETTING } from './domain/person-key.ts';
 import { authDepsFrom } from './http/auth.ts';
+import { answerClientErrors } from './http/client-error.ts';
 import { createLogger, type Logger, type LogWriter, stdWriter } from './logging/logger.ts';
 import { openRuntime } from './runtime.ts';
 import { openStore } from './store/index.ts';
@@ -65,7 +66,10 @@ export async function startServer(
   const logger = createLogger(config.logFormat, write);
   const log = logger.line;
   const clock = createClock(config.now ?? undefined);
-  const store = await openStore({ DATABASE_URL: config.databaseUrl ?? undefined, DATA_DIR: config.dataDir });
+  const store = await openStore(
+    { DATABASE_URL: config.databaseUrl ?? undefined, DATA_DIR: config.dataDir },
+    { maxConnections: config.pgPool },
+  );
   const { catalog, idHmacKey } = await prepareStore(store, config, clock.today(), log);
   const runtime = await openRuntime(store, {
     clock,
@@ -87,7 +91,12 @@ export async function startServer(
   });
   const app = createApp({
     ...runtime.deps,
-    config: { ...runtime.deps.config, corsOrigins: config.corsOrigins, metricsToken: config.metricsToken },
+    config: {
+      ...runtime.deps.config,
+      corsOrigins: config.corsOrigins,
+      metricsToken: config.metricsToken,
+      importLimit: config.importLimit,
+    },
     auth: authDepsFrom(config),
     logger,
   });
@@ -116,6 +125,7 @@ export async function startServer(
   log(`CredCheck API on ${url} (store: ${store.dialect}, today: ${clock.today()}) — docs at ${url}/docs`);
 
   const http = server as HttpServer;
+  answerClientErrors(http);
   const drain = async () => {
     draining = true;
     runtime.drain();

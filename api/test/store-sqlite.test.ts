@@ -35,6 +35,8 @@ describe('SQLite store file handling', () => {
       { version: 7 },
       { version: 8 },
       { version: 9 },
+      { version: 10 },
+      { version: 11 },
     ]);
     db.close();
   });

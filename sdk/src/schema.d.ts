@@ -926,7 +926,92 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List entries: filter, sort and page (keyset cursor)
+         * @description Designators see their own department’s entries only; an admin sees all, or one department with `department`. Persons are masked as for the caller’s role. Paging follows `nextCursor`, which keeps the filters’ order: a page deep in the list costs what the first one does. `total` counts every match: exactly up to 10,000 or when only the department narrows the list, estimated otherwise (`totalExact: false`).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Admin only; a designator always lists its own department */
+                    department?: string;
+                    listType?: string;
+                    /** @description Red or black list */
+                    kind?: "red" | "black";
+                    /** @description Organizations or persons */
+                    subjectType?: "org" | "person";
+                    /** @description Status today (expired follows from validity) */
+                    status?: "active" | "suspended" | "repaired" | "expired" | "revoked";
+                    /** @description A code prefix (USCC) or part of the name (normalized as names are) */
+                    q?: string;
+                    sort?: "publishedOn" | "decisionDate" | "validUntil" | "code" | "name";
+                    order?: "asc" | "desc";
+                    limit?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page of entries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EntryList"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key’s role lacks the permission, or the entry is another department’s */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such entry or request (or not yours to see) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         /**
          * Designate: list a subject (publishes the entry)
@@ -1295,6 +1380,524 @@ export interface paths {
                     };
                 };
                 /** @description A rule of the list type refuses it, or the Idempotency-Key was used for another request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** API keys, revoked ones included (never the keys themselves) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every key, oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKeyList"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key’s role lacks the permission, or the entry is another department’s */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such entry or request (or not yours to see) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create an API key (shown once)
+         * @description Audited as `key.created` by the calling key. Only the key’s hash is stored.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApiKeyRequest"];
+                };
+            };
+            responses: {
+                /** @description The key, shown this once */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedApiKey"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key’s role lacks the permission, or the entry is another department’s */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such entry or request (or not yours to see) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/keys/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke an API key
+         * @description Refused by this process from the next request on; by other API processes within 5 seconds. Audited as `key.revoked` by the calling key. Revoking a revoked key changes nothing and answers it as it is.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The revoked key */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKey"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key’s role lacks the permission, or the entry is another department’s */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit log records, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only records with a smaller seq */
+                    before?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page of records */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditPage"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key’s role lacks the permission, or the entry is another department’s */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such entry or request (or not yours to see) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify the audit chain (as credcheck audit verify)
+         * @description Reads the whole log from seq 1, recomputes every hash and link and compares the end with the chain head; with `anchor` (a seq and hash kept elsewhere), a log rewritten from there on fails too. A million records take seconds; requests arriving meanwhile are still served, and a second verification asked meanwhile shares the running one.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["AuditVerifyRequest"];
+                };
+            };
+            responses: {
+                /** @description Whether the chain is intact, and where it breaks if not */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditVerification"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key’s role lacks the permission, or the entry is another department’s */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such entry or request (or not yours to see) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a list file (CSV, XLSX, JSON, NDJSON): all rows or none
+         * @description The body is the file itself. Its format comes from `format`, else the Content-Type (text/csv, the XLSX type, application/json, application/x-ndjson), else the file’s content; send application/octet-stream with `format` to be sure. The answer is the report of `credcheck import --json`. Any rejected row writes nothing and answers 422 with the report (`report`); a designator’s rows must be of its own department. A file that cannot be read at all is a 400 `import-file` problem naming why (`code`). Larger files than the general body limit are accepted up to CREDCHECK_IMPORT_LIMIT.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Validate and count what would change, then write nothing */
+                    dryRun?: "true" | "false";
+                    format?: "csv" | "xlsx" | "json" | "ndjson";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every row valid: written (or, in a dry run, counted) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportReport"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key’s role lacks the permission, or the entry is another department’s */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such entry or request (or not yours to see) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The file exceeds CREDCHECK_IMPORT_LIMIT */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rows were rejected: nothing was written; `report` lists them */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2062,6 +2665,430 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Commitments of an organization (public), or of a department
+         * @description Public: anyone may read an organization’s commitments by its code; who signed and the evidence of a breach are shown to the receiving department and admins only. Without `code`, a key lists its own department’s (an admin any, with `department`).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    code?: string;
+                    department?: string;
+                    status?: "active" | "breached";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of commitments, oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CommitmentList"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such entry or request (or not yours to see) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Record a credit commitment (信用承诺) an organization made to your department
+         * @description Subjects hold no API keys: the department that received the pledge (a designator for its own department; an implementer — the approving department of a 容缺受理 or 告知承诺 — for the department its key names or `department`; an admin for any) enters it with the channel and who signed. Comprehensive pledges (lawful conduct in general) and specific ones (one approval, with the materials promised and the deadline) are public from then on (GET /v1/commitments?code=). Organizations only: a resident ID number is refused. A USCC whose check character fails is recorded with a warning, as imports do.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Repeating the same request with the same key (per API key) returns the first answer and changes nothing (header Idempotent-Replayed: true). */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CommitmentRequest"];
+                };
+            };
+            responses: {
+                /** @description The commitment as recorded */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CommitmentResult"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key’s role lacks the permission, or the entry is another department’s */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such entry or request (or not yours to see) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The entry’s or request’s state does not allow this (`reason` says why) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule of the list type refuses it, or the Idempotency-Key was used for another request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/commitments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One credit commitment (public) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The commitment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Commitment"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such entry or request (or not yours to see) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/commitments/{id}/breach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find a commitment breached: lists the organization on commitment-breach (失信承诺)
+         * @description By the designator of the department that received it, or an admin. In one transaction the commitment is marked breached and a black-list entry of list type `commitment-breach` is created whose basis names the commitment (“违背信用承诺 com_…”), published today; decisions see it at once. Change-log events `commitment.breached` and `entry.created` (why: cause `commitment.breached` with the commitment id), one audit record.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Repeating the same request with the same key (per API key) returns the first answer and changes nothing (header Idempotent-Replayed: true). */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CommitmentBreachRequest"];
+                };
+            };
+            responses: {
+                /** @description The breached commitment and the entry it created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CommitmentBreachResult"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key’s role lacks the permission, or the entry is another department’s */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such entry or request (or not yours to see) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The entry’s or request’s state does not allow this (`reason` says why) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A rule of the list type refuses it, or the Idempotency-Key was used for another request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Credit report (信用报告) of a subject, as printable HTML or PDF
+         * @description The subject’s red/black status, every entry with its history, its credit commitments, and a decision for `scenario` — made, signed and recorded like POST /v1/decisions (hence the `decide` permission) — with its id, data version and receipt, also as a QR code: scan it and verify the receipt offline with the SDK’s verifyReceipt and /.well-known/jwks.json. HTML (self-contained: inline CSS and SVG, no script, A4 print rules) or PDF (A4, text in the reader’s STSong-Light), by `format` or the Accept header. Persons are masked for the caller’s role. Chinese, or English with `lang=en`.
+         */
+        get: {
+            parameters: {
+                query: {
+                    scenario: string;
+                    /** @description Wins over the Accept header (text/html or application/pdf; default HTML) */
+                    format?: "html" | "pdf";
+                    lang?: "zh" | "en";
+                };
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The report */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Invalid code or unknown scenario */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The role cannot decide */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3550,6 +4577,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who the caller is: role, department and label of the key
+         * @description Lets a client (the web console) tell what a pasted key may do without trying each operation. Without a key: the public role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The caller */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
+                };
+                /** @description Unknown or revoked API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3751,10 +4826,11 @@ export interface components {
         /** @description Why, for changes of the due process (designation, correction, revocation, objection, repair, expiry): cause, the actor’s reason, the objection or repair, and the implementers to notify */
         ChangeWhy: {
             /** @enum {string} */
-            cause: "designation" | "correction" | "revocation" | "objection.accepted" | "objection.upheld" | "objection.rejected" | "repair.approved" | "expiry";
+            cause: "designation" | "correction" | "revocation" | "objection.accepted" | "objection.upheld" | "objection.rejected" | "repair.approved" | "expiry" | "commitment.breached";
             text: string;
             objectionId?: string;
             repairId?: string;
+            commitmentId?: string;
             /** @description Implementers to tell: API keys that made decisions on the subject since the entry was listed (at most 1,000) */
             notify?: {
                 keyIds: string[];
@@ -4227,6 +5303,139 @@ export interface components {
              */
             why: string;
         };
+        EntryList: {
+            dataVersion: number;
+            asOf: string;
+            items: components["schemas"]["EntrySummary"][];
+            nextCursor: string | null;
+            /** @description Entries matching the filters (all pages) */
+            total: number;
+            /** @description False when more than 10000 entries match: total is then an estimate */
+            totalExact: boolean;
+        };
+        EntrySummary: components["schemas"]["EntryRecord"] & {
+            subject: components["schemas"]["Subject"];
+        };
+        ApiKeyList: {
+            items: components["schemas"]["ApiKey"][];
+            nextCursor: null;
+        };
+        ApiKey: {
+            /** @example key_3f9c2a7d1e0b4c5a6d7e */
+            id: string;
+            /**
+             * @description The key’s first characters, to tell keys apart
+             * @example cck_AbCd…
+             */
+            hint: string;
+            /** @enum {string} */
+            role: "public" | "implementer" | "designator" | "admin";
+            department: string | null;
+            label: string;
+            /** @description Requests per second; null = server default, 0 = none */
+            rateLimit: number | null;
+            createdAt: string;
+            revokedAt: string | null;
+        };
+        CreatedApiKey: components["schemas"]["ApiKey"] & {
+            /** @description The API key itself: shown in this answer only, never again */
+            key: string;
+            notice: string;
+        };
+        ApiKeyRequest: {
+            /** @enum {string} */
+            role: "public" | "implementer" | "designator" | "admin";
+            /** @example XX银行信贷审批系统 */
+            label: string;
+            /** @description Designator keys: the department it acts for (required). Implementer keys, optional: the department it checks for (statistics). Not for public or admin keys. */
+            department?: string | null;
+            rateLimit?: number | null;
+        };
+        AuditPage: {
+            /** @description The chain head row */
+            head: {
+                seq: number;
+                hash: string;
+            };
+            /** @description Newest first */
+            items: components["schemas"]["AuditRecord"][];
+            /** @description `before` for the next (older) page */
+            nextBefore: number | null;
+        };
+        AuditRecord: {
+            seq: number;
+            at: string;
+            /** @description An API key id, anonymous, cli, system, import:<actor> */
+            actor: string;
+            /** @example key.created */
+            action: string;
+            target: string;
+            /** @description JSON text, exactly as stored and hashed */
+            detail: string;
+            prevHash: string;
+            hash: string;
+        };
+        AuditVerification: {
+            /** @description The log is the chain it claims to be */
+            ok: boolean;
+            /** @description Records verified from seq 1 */
+            checked: number;
+            /** @description The last record that verified: keep its hash elsewhere, as an anchor */
+            head: {
+                seq: number;
+                hash: string;
+            };
+            broken: components["schemas"]["AuditBreak"];
+            /** @description How long the verification took */
+            ms: number;
+        };
+        /** @description The first break, null when intact */
+        AuditBreak: {
+            /** @enum {string} */
+            kind: "gap" | "prev-hash" | "hash" | "truncated" | "head" | "anchor";
+            /** @description Where the chain breaks */
+            seq: number;
+            expectedSeq?: number;
+            headSeq?: number;
+            expected?: string;
+            found?: string | null;
+        } | null;
+        AuditVerifyRequest: {
+            anchor?: {
+                seq: number;
+                hash: string;
+            };
+        };
+        ImportReport: {
+            ok: boolean;
+            /** @enum {string} */
+            format: "csv" | "xlsx" | "json" | "ndjson";
+            encoding: string;
+            rows: number;
+            /** @description The first 1,000 rejected rows, in file order */
+            errors: components["schemas"]["ImportRowError"][];
+            errorCount: number;
+            warnings: components["schemas"]["ImportRowError"][];
+            warningCount: number;
+            summary?: {
+                rows: number;
+                subjectsCreated: number;
+                subjectsUpdated: number;
+                entriesCreated: number;
+                entriesUpdated: number;
+                unchanged: number;
+                statusKept: number;
+                seq: number;
+                dryRun: boolean;
+            };
+        };
+        ImportRowError: {
+            line: number;
+            column?: string;
+            value?: string;
+            message: string;
+            messageZh: string;
+        };
         ObjectionResult: {
             dataVersion: number;
             objection: components["schemas"]["Objection"];
@@ -4317,6 +5526,161 @@ export interface components {
              * @example 认定日期录入有误，依原决定书更正
              */
             why: string;
+        };
+        CommitmentResult: {
+            dataVersion: number;
+            commitment: components["schemas"]["Commitment"];
+            /** @description E.g. a USCC whose check character fails */
+            warnings: string[];
+        };
+        Commitment: {
+            /** @example com_019ab3c4d5e60000a1b2c3d4 */
+            id: string;
+            code: string;
+            name: string;
+            /** @enum {string} */
+            kind: "comprehensive" | "specific";
+            matter: {
+                /** @enum {string} */
+                type: "tolerant-acceptance" | "notify-commit" | "other";
+                title: string;
+                scenario: string | null;
+                reference: string | null;
+                materials: string[];
+                dueOn: string | null;
+            } | null;
+            text: string;
+            madeOn: string;
+            validUntil: string | null;
+            /**
+             * @description At `asOf`: in force, its validity over, or found breached
+             * @enum {string}
+             */
+            status: "active" | "expired" | "breached";
+            department: string;
+            channel: string;
+            /** @description The department and admins only; null for everyone else */
+            submitter: {
+                name: string;
+                contact: string | null;
+            } | null;
+            filedOn: string;
+            breach: {
+                reason: string;
+                decidedOn: string;
+                entryId: string;
+                /** @description The department and admins only */
+                evidence: {
+                    title: string;
+                    reference: string | null;
+                }[] | null;
+            } | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        CommitmentRequest: {
+            /**
+             * @description USCC of the organization. Commitments are organizations’ public pledges: a resident ID number is refused (a person’s pledge would publish personal data).
+             * @example 91500235MA5U3XXX0Q
+             */
+            code: string;
+            /** @example 重庆某某建设工程有限公司 */
+            name: string;
+            /**
+             * @description comprehensive: a general pledge of lawful conduct; specific: for one approval (`matter`)
+             * @enum {string}
+             */
+            kind: "comprehensive" | "specific";
+            /** @description Required for a specific commitment */
+            matter?: {
+                /**
+                 * @description tolerant-acceptance: 容缺受理 (materials supplied later); notify-commit: 告知承诺制
+                 * @enum {string}
+                 */
+                type: "tolerant-acceptance" | "notify-commit" | "other";
+                /** @example 建筑工程施工许可证核发 */
+                title: string;
+                /**
+                 * @description Catalog scenario of the approval, when one fits
+                 * @example admin-licensing
+                 */
+                scenario?: string;
+                /** @description Case or application number */
+                reference?: string;
+                /**
+                 * @description Materials promised (容缺受理)
+                 * @default []
+                 * @example [
+                 *       "消防设计审查合格意见书"
+                 *     ]
+                 */
+                materials: string[];
+                /**
+                 * @description Deadline to supply them or fulfil the pledge
+                 * @example 2026-11-20
+                 */
+                dueOn?: string;
+            };
+            /**
+             * @description The pledge as signed
+             * @example 本单位承诺于2026年12月31日前补齐消防设计审查合格意见书，逾期未补齐的，自愿承担相应责任。
+             */
+            text: string;
+            /**
+             * @description Day the subject signed it
+             * @example 2026-11-20
+             */
+            madeOn: string;
+            /**
+             * @description Last day it binds; open-ended when left out
+             * @example 2026-11-20
+             */
+            validUntil?: string;
+            /** @description Department receiving it. A designator key always records for its own department; an implementer key for the department it names (or this field); an admin key must give it. */
+            department?: string;
+            /**
+             * @description How it reached the department
+             * @enum {string}
+             */
+            channel: "phone" | "email" | "website" | "counter" | "letter" | "app" | "wechat" | "other";
+            /** @description Who signed for the organization (shown to the department and admins only) */
+            submitter: {
+                name: string;
+                contact?: string;
+            };
+        };
+        CommitmentList: {
+            asOf: string;
+            items: components["schemas"]["Commitment"][];
+            nextCursor: string | null;
+        };
+        CommitmentBreachResult: {
+            dataVersion: number;
+            commitment: components["schemas"]["Commitment"];
+            entry: components["schemas"]["EntryDetail"];
+        };
+        CommitmentBreachRequest: {
+            /**
+             * @description How the pledge was broken: the entry’s reason
+             * @example 承诺期限届满未补齐消防设计审查合格意见书
+             */
+            reason: string;
+            evidence: {
+                title: string;
+                reference?: string;
+            }[];
+            /**
+             * @description Day the department found the breach (the entry’s decision date)
+             * @example 2026-11-20
+             */
+            decidedOn: string;
+            /**
+             * @description Last day the black-list entry applies; default: the list type’s typical validity (1 year)
+             * @example 2026-11-20
+             */
+            validUntil?: string | null;
+            /** @description Decision document number; the entry’s basis names the commitment either way ("违背信用承诺 com_…") */
+            basis?: string;
         };
         Feedback: {
             /** @example fbk_019ab3c4d5e60000a1b2c3d4 */
@@ -4747,6 +6111,18 @@ export interface components {
             nameZh: string;
             nameEn: string;
             typicalSystemZh: string | null;
+        };
+        Me: {
+            /** @enum {string} */
+            role: "public" | "implementer" | "designator" | "admin";
+            /** @description Department a designator key acts for */
+            department: string | null;
+            /** @description The key’s label; never the key itself */
+            label: string | null;
+            /** @description Id of the key; null without one */
+            keyId: string | null;
+            /** @description What this role may do */
+            permissions: string[];
         };
     };
     responses: never;

@@ -31,8 +31,11 @@ export interface KeyResolver {
    * can (synchronously), else from the store; concurrent misses for one hash share one query.
    */
   resolve(hash: string): ResolvedKey | null | Promise<ResolvedKey | null>;
-  /** Revokes in the store and forgets the key at once here; false when unknown or already revoked. */
-  revoke(id: string, at: string): Promise<boolean>;
+  /**
+   * Revokes in the store (audited as by `actor`) and forgets the key at once here; false when
+   * unknown or already revoked.
+   */
+  revoke(id: string, at: string, actor?: string): Promise<boolean>;
 }
 
 /** The key id CREDCHECK_ADMIN_KEY acts under (in decision records and logs). */
@@ -104,8 +107,8 @@ export function createKeyResolver(store: Store, opts: KeyResolverOptions): KeyRe
       return hit === undefined ? load(hash) : hit;
     },
 
-    async revoke(id, at) {
-      const revoked = await store.revokeApiKey(id, at);
+    async revoke(id, at, actor) {
+      const revoked = await store.revokeApiKey(id, at, actor);
       generation++;
       for (const [hash, entry] of cache) if (entry.value?.principal.keyId === id) cache.delete(hash);
       return revoked;

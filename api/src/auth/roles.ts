@@ -29,12 +29,34 @@ export type Permission =
   | 'audit'
   | 'see-staff-mask'
   /** Webhook subscriptions (banks' and portals' systems); each key manages only its own. */
-  | 'subscribe';
+  | 'subscribe'
+  /** Page through entries (a designator through its own department's only). */
+  | 'list-entries'
+  /** Enter a credit commitment (信用承诺) a subject made to the key's department (the approving one for 容缺受理). */
+  | 'record-commitment';
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
   public: new Set(['lookup']),
-  implementer: new Set(['lookup', 'decide', 'feedback', 'object', 'see-staff-mask', 'subscribe']),
-  designator: new Set(['lookup', 'decide', 'feedback', 'object', 'designate', 'resolve', 'see-staff-mask']),
+  implementer: new Set([
+    'lookup',
+    'decide',
+    'feedback',
+    'object',
+    'see-staff-mask',
+    'subscribe',
+    'record-commitment',
+  ]),
+  designator: new Set([
+    'lookup',
+    'decide',
+    'feedback',
+    'object',
+    'designate',
+    'resolve',
+    'see-staff-mask',
+    'list-entries',
+    'record-commitment',
+  ]),
   admin: new Set([
     'lookup',
     'decide',
@@ -46,6 +68,8 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     'audit',
     'see-staff-mask',
     'subscribe',
+    'list-entries',
+    'record-commitment',
   ]),
 };
 

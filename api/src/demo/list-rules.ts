@@ -355,5 +355,8 @@ export const LIST_RULES: readonly ListRule[] = [
 
 export const RULES_BY_CODE = new Map(LIST_RULES.map((r) => [r.code, r]));
 
-/** List types with no designator of their own: computed by the platform, never imported. */
-export const COMPUTED_LIST_TYPES = ['clean-record-3y'] as const;
+/**
+ * List types the demo never imports: computed by the platform (clean-record-3y), or written only
+ * by the due process (commitment-breach: when a department finds a credit commitment breached).
+ */
+export const COMPUTED_LIST_TYPES = ['clean-record-3y', 'commitment-breach'] as const;

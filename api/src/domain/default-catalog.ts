@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type Catalog, CatalogSchema } from './catalog.ts';
 
 /** Bump whenever api/catalog/*.json changes: stores record which catalog version judged an entry. */
-export const DEFAULT_CATALOG_VERSION = '2026.11.1';
+export const DEFAULT_CATALOG_VERSION = '2026.12.1';
 
 const CATALOG_DIR = new URL('../../catalog/', import.meta.url);
 

@@ -78,7 +78,9 @@ export interface Change {
     | 'entry.updated'
     | 'entry.status'
     | 'entry.expired'
-    | 'catalog.replaced';
+    | 'catalog.replaced'
+    | 'commitment.created'
+    | 'commitment.breached';
   /** Id of the subject or entry (or `catalog`). */
   entityId: string;
   /** Subject key the change concerns, for feeds that filter by watch list. */
@@ -100,6 +102,7 @@ export const ChangeCause = z.enum([
   'objection.rejected',
   'repair.approved',
   'expiry',
+  'commitment.breached',
 ]);
 export type ChangeCause = z.infer<typeof ChangeCause>;
 
@@ -109,6 +112,8 @@ export interface ChangeWhy {
   text: string;
   objectionId?: string;
   repairId?: string;
+  /** The credit commitment whose breach this change records. */
+  commitmentId?: string;
   /**
    * Implementers to tell (a measure they applied may have to be lifted, 恢复信誉): the API keys
    * that made decisions on the subject since the entry was listed, at most 1,000.

@@ -27,7 +27,9 @@ function whatZh(what: string): string {
       ? '异议'
       : what === 'repair request'
         ? '信用修复申请'
-        : what;
+        : what === 'commitment'
+          ? '信用承诺'
+          : what;
 }
 
 export function invalid(field: string, message: string, messageZh: string): DueProcessError {

@@ -165,6 +165,7 @@ export const ChangeWhySchema = z
     text: z.string(),
     objectionId: z.string().optional(),
     repairId: z.string().optional(),
+    commitmentId: z.string().optional(),
     notify: z
       .object({ keyIds: z.array(z.string()), decisions: z.number().int(), since: z.string() })
       .optional()

@@ -63,8 +63,18 @@ export interface ListPage<T> {
   nextCursor: string | null;
 }
 
+/**
+ * What a designation may carry besides the entry, in its transaction: a credit commitment found
+ * breached (the entry's basis), with the why and audit record of that breach.
+ */
+export interface DesignationAttachment {
+  commitment: NonNullable<DueProcessWrite['commitment']>;
+  why: ChangeWhy;
+  audit: DueProcessWrite['audit'];
+}
+
 export interface DueProcessService {
-  designate(req: DesignationRequest, caller: Principal): Promise<EntryDetail>;
+  designate(req: DesignationRequest, caller: Principal, attach?: DesignationAttachment): Promise<EntryDetail>;
   correct(entryId: string, req: CorrectionRequest, caller: Principal): Promise<EntryDetail>;
   revoke(entryId: string, why: string, caller: Principal): Promise<EntryDetail>;
   entry(entryId: string, caller: Principal): Promise<EntryDetail>;
@@ -93,6 +103,12 @@ export interface DueProcessService {
 
   /** Writes the `entry.expired` events due today (all of them, in batches); returns how many. */
   recordExpiries(): Promise<number>;
+
+  /**
+   * One write of another part of the due process (credit commitments), checked by the caller:
+   * written, then the index caught up; a lost race is a 409 conflict.
+   */
+  write(w: DueProcessWrite): Promise<{ seq: number; entry: Entry | null }>;
 }
 
 export interface ObjectionResult {
@@ -307,7 +323,9 @@ export function createDueProcessService(deps: DueProcessDeps): DueProcessService
   }
 
   return {
-    async designate(req, caller) {
+    write,
+
+    async designate(req, caller, attach) {
       const catalog = deps.catalog();
       if (catalog === null) {
         throw new DueProcessError(
@@ -405,23 +423,29 @@ export function createDueProcessService(deps: DueProcessDeps): DueProcessService
         );
       }
       const after: EntryRecord = { id, subjectId: subject.id, ...record.entry };
+      const breach = attach?.commitment.record.breach;
+      // The breach keeps the entry it created; the id is only known here.
+      const commitment = attach && {
+        ...attach.commitment,
+        record: { ...attach.commitment.record, breach: breach ? { ...breach, entryId: id } : null },
+      };
+      const entryAudit = {
+        subject: s.key,
+        listType: after.listType,
+        department,
+        publishedOn,
+        publicationDue: publication.due,
+        late: publication.late,
+      };
       const { seq, entry } = await write({
         actor: actorOf(caller),
-        why: { cause: 'designation', text: req.why ?? record.entry.reason },
+        why: attach?.why ?? { cause: 'designation', text: req.why ?? record.entry.reason },
         subject,
         entry: { type: 'entry.created', after, expectSeq: null },
-        audit: {
-          action: 'entry.created',
-          target: id,
-          detail: {
-            subject: s.key,
-            listType: after.listType,
-            department,
-            publishedOn,
-            publicationDue: publication.due,
-            late: publication.late,
-          },
-        },
+        ...(commitment ? { commitment } : {}),
+        audit: attach
+          ? { ...attach.audit, detail: { ...attach.audit.detail, entryId: id, ...entryAudit } }
+          : { action: 'entry.created', target: id, detail: entryAudit },
       });
       return detail(entry!, caller, warnings, seq);
     },

@@ -14,6 +14,8 @@ import type { AuthDeps } from './auth.ts';
 export interface AppConfig {
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /** Largest file POST /v1/imports accepts (CREDCHECK_IMPORT_LIMIT); default bodyLimit. */
+  importLimit?: number;
   /** Origins allowed to call /v1 and /.well-known from a browser (CREDCHECK_CORS_ORIGINS); default any (`*`). */
   corsOrigins?: readonly string[];
   /** Decisions without feedback for this long are overdue (CREDCHECK_FEEDBACK_DUE); default 7 days. */
@@ -43,6 +45,8 @@ export interface AppDeps {
   catalog: () => Catalog | null;
   /** Every subject and entry in memory, caught up from the change log: hot reads never query the store. */
   index: LiveIndex;
+  /** Catches the index up with the store now (after a write through this app); returns its seq. */
+  refreshIndex?: () => Promise<number>;
   /** Decides, signs receipts and records decisions. */
   decisions: DecisionService;
   /** Designation, objections, credit repair and expiry events. */

@@ -104,6 +104,20 @@ export const PROBLEM_TYPES = {
     about:
       'A feedback report covers each measure of the decision exactly once: `unknown` lists codes that are not its measures, `missing` those not reported, `repeated` those reported twice; `expected` lists its measures.',
   },
+  'import-file': {
+    status: 400,
+    title: 'List file cannot be imported',
+    titleZh: '名单文件无法导入',
+    about:
+      'The uploaded file cannot be read as a list file at all (empty, not CSV, XLSX, JSON or NDJSON, no header row, or every row of its start rejected); `code` says which. Nothing was written.',
+  },
+  'import-rows-rejected': {
+    status: 422,
+    title: 'Rows of the list file rejected',
+    titleZh: '名单文件中有行未通过校验',
+    about:
+      'Some rows of the file are invalid (or, for a designator, of another department), so nothing was written: a file goes in whole or not at all. `report` lists the rows by line, as `credcheck import --json` does; correct them and upload the file again.',
+  },
   'not-found': {
     status: 404,
     title: 'Not found',

@@ -49,6 +49,11 @@ export interface ImportFileOptions {
   chunkSize?: number;
   /** Reference date (YYYY-MM-DD) for identifier checks such as "born in the future". */
   today?: string;
+  /**
+   * A further rule for each valid row (e.g. an API caller's department): an error rejects the
+   * row like a validation error. `labels` are the file's column names in field order.
+   */
+  checkRecord?: (record: ImportRecord, line: number, labels: readonly string[]) => RowError | null;
 }
 
 /** Thrown into the store's import to make it discard everything staged: some row was rejected. */
@@ -180,6 +185,11 @@ async function runImport(
         if (rec === null) {
           for (const e of scratch) collector.add(e);
           scratch.length = 0;
+          continue;
+        }
+        const refused = opts.checkRecord?.(rec, row.line, labels) ?? null;
+        if (refused !== null) {
+          collector.add(refused);
           continue;
         }
         validRows++;

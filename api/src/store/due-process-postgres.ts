@@ -3,6 +3,13 @@ import type { Change, Entry } from '../domain/model.ts';
 import { nonEmptyString, positiveInt } from './arguments.ts';
 import type { AuditEventRow } from './audit-chain.js';
 import {
+  COMMITMENT_COLUMNS,
+  type CommitmentRecord,
+  commitmentChangeData,
+  commitmentFilter,
+  commitmentValues,
+} from './commitments.ts';
+import {
   type DueProcessStore,
   dueProcessAudit,
   EXPIRY_BATCH,
@@ -61,7 +68,7 @@ export function postgresDueProcess(d: PostgresDueProcessDeps): DueProcessStore {
     subjectKey: string | null,
     actor: string,
     data: unknown,
-    why: string,
+    why: string | null,
   ) =>
     c.query(
       'INSERT INTO change_log (seq, at, type, entity_id, subject_key, actor, data, why) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
@@ -70,7 +77,7 @@ export function postgresDueProcess(d: PostgresDueProcessDeps): DueProcessStore {
 
   async function writeRequest(
     c: pg.PoolClient,
-    table: 'objections' | 'repairs',
+    table: 'objections' | 'repairs' | 'commitments',
     columns: string,
     values: unknown[],
     id: string,
@@ -106,7 +113,7 @@ export function postgresDueProcess(d: PostgresDueProcessDeps): DueProcessStore {
     async writeDueProcess(write) {
       const w = validDueProcessWrite(write);
       const at = d.now().toISOString();
-      const why = JSON.stringify(w.why);
+      const why = w.why === undefined ? null : JSON.stringify(w.why);
       try {
         return await d.transaction(async (c) => {
           const base = await d.lockChangeLog(c);
@@ -198,6 +205,29 @@ export function postgresDueProcess(d: PostgresDueProcessDeps): DueProcessStore {
             const { record, expectStatus } = w.repair;
             await writeRequest(c, 'repairs', REPAIR_COLUMNS, repairValues(record), record.id, expectStatus);
           }
+          if (w.commitment) {
+            const { record, expectStatus, change } = w.commitment;
+            await writeRequest(
+              c,
+              'commitments',
+              COMMITMENT_COLUMNS,
+              commitmentValues(record),
+              record.id,
+              expectStatus,
+            );
+            seq++;
+            await insertChange(
+              c,
+              seq,
+              at,
+              change,
+              record.id,
+              record.code,
+              w.actor,
+              commitmentChangeData(record),
+              why,
+            );
+          }
           if (seq > base) await d.syncIdentity(c, seq);
           await d.appendAudit(c, [dueProcessAudit(at, w, seq)]);
           return { result: { seq, entry } };
@@ -234,6 +264,20 @@ export function postgresDueProcess(d: PostgresDueProcessDeps): DueProcessStore {
         [...values, positiveInt(q.limit, 'limit')],
       );
       return rows.map((r) => fromDataRow<RepairRecord>(r));
+    },
+
+    async getCommitment(id) {
+      const rows = await d.query<{ data: string }>('SELECT data FROM commitments WHERE id = $1', [id]);
+      return rows[0] ? fromDataRow<CommitmentRecord>(rows[0]) : null;
+    },
+
+    async listCommitments(q) {
+      const { where, values } = commitmentFilter(q);
+      const rows = await d.query<{ data: string }>(
+        numbered(`SELECT data FROM commitments ${where} ORDER BY id LIMIT ?`),
+        [...values, positiveInt(q.limit, 'limit')],
+      );
+      return rows.map((r) => fromDataRow<CommitmentRecord>(r));
     },
 
     async decisionKeysFor(subjectId, since, limit) {

@@ -3,6 +3,13 @@ import type { Change, Entry } from '../domain/model.ts';
 import { nonEmptyString, positiveInt } from './arguments.ts';
 import type { AuditEventRow } from './audit-chain.js';
 import {
+  COMMITMENT_COLUMNS,
+  type CommitmentRecord,
+  commitmentChangeData,
+  commitmentFilter,
+  commitmentValues,
+} from './commitments.ts';
+import {
   type DueProcessStore,
   dueProcessAudit,
   EXPIRY_BATCH,
@@ -58,7 +65,7 @@ export function sqliteDueProcess(d: SqliteDueProcessDeps): DueProcessStore {
     subjectKey: string | null,
     actor: string,
     data: unknown,
-    why: string,
+    why: string | null,
   ) =>
     sql(
       'INSERT INTO change_log (seq, at, type, entity_id, subject_key, actor, data, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -73,7 +80,7 @@ export function sqliteDueProcess(d: SqliteDueProcessDeps): DueProcessStore {
     async writeDueProcess(write) {
       const w = validDueProcessWrite(write);
       const at = d.now().toISOString();
-      const why = JSON.stringify(w.why);
+      const why = w.why === undefined ? null : JSON.stringify(w.why);
       const run = db.transaction(() => {
         let seq = maxSeq();
         let subjectKey: string | null = null;
@@ -136,6 +143,12 @@ export function sqliteDueProcess(d: SqliteDueProcessDeps): DueProcessStore {
           const { record, expectStatus } = w.repair;
           writeRequest('repairs', REPAIR_COLUMNS, repairValues(record), record.id, expectStatus);
         }
+        if (w.commitment) {
+          const { record, expectStatus, change } = w.commitment;
+          writeRequest('commitments', COMMITMENT_COLUMNS, commitmentValues(record), record.id, expectStatus);
+          seq++;
+          insertChange(seq, at, change, record.id, record.code, w.actor, commitmentChangeData(record), why);
+        }
         d.appendAudit([dueProcessAudit(at, w, seq)]);
         return { seq, entry };
       });
@@ -169,6 +182,18 @@ export function sqliteDueProcess(d: SqliteDueProcessDeps): DueProcessStore {
       return sql<unknown[], { data: string }>(`SELECT data FROM repairs ${where} ORDER BY id LIMIT ?`)
         .all(...values, positiveInt(q.limit, 'limit'))
         .map((r) => fromDataRow<RepairRecord>(r));
+    },
+
+    async getCommitment(id) {
+      const row = sql<[string], { data: string }>('SELECT data FROM commitments WHERE id = ?').get(id);
+      return row ? fromDataRow<CommitmentRecord>(row) : null;
+    },
+
+    async listCommitments(q) {
+      const { where, values } = commitmentFilter(q);
+      return sql<unknown[], { data: string }>(`SELECT data FROM commitments ${where} ORDER BY id LIMIT ?`)
+        .all(...values, positiveInt(q.limit, 'limit'))
+        .map((r) => fromDataRow<CommitmentRecord>(r));
     },
 
     async decisionKeysFor(subjectId, since, limit) {
@@ -239,7 +264,7 @@ export function sqliteDueProcess(d: SqliteDueProcessDeps): DueProcessStore {
 
   /** Inserts a request row, or updates it only while it still has the expected status. */
   function writeRequest(
-    table: 'objections' | 'repairs',
+    table: 'objections' | 'repairs' | 'commitments',
     columns: string,
     values: unknown[],
     id: string,

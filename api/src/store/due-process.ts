@@ -3,6 +3,7 @@ import type { Change, ChangeWhy, Entry, Subject } from '../domain/model.ts';
 import { nonEmptyString } from './arguments.ts';
 import { auditEventRow, SYSTEM_ACTOR } from './audit.ts';
 import type { AuditEventRow } from './audit-chain.js';
+import type { CommitmentQuery, CommitmentRecord, CommitmentStatus } from './commitments.ts';
 import { fingerprintOf } from './ids.ts';
 import { stagedEntryFingerprint } from './stage.ts';
 
@@ -96,6 +97,15 @@ export interface DueProcessWrite {
   /** Inserted when `expectStatus` is null, else updated only if it still has that status. */
   objection?: { record: ObjectionRecord; expectStatus: ObjectionStatus | null };
   repair?: { record: RepairRecord; expectStatus: RepairStatus | null };
+  /**
+   * A credit commitment, inserted (`expectStatus` null) or updated while it still has that status,
+   * with its own change-log row of `change` (data: commitments.ts commitmentChangeData).
+   */
+  commitment?: {
+    record: CommitmentRecord;
+    expectStatus: CommitmentStatus | null;
+    change: 'commitment.created' | 'commitment.breached';
+  };
   audit: { action: string; target: string; detail: Record<string, unknown> };
 }
 
@@ -140,6 +150,9 @@ export interface DueProcessStore {
   listObjections(query: ObjectionQuery): Promise<ObjectionRecord[]>;
   getRepair(id: string): Promise<RepairRecord | null>;
   listRepairs(query: RepairQuery): Promise<RepairRecord[]>;
+  getCommitment(id: string): Promise<CommitmentRecord | null>;
+  /** In id order (time order), at most `limit`. */
+  listCommitments(query: CommitmentQuery): Promise<CommitmentRecord[]>;
   /** Distinct API keys (at most `limit`, in id order) that made decisions on the subject at or after `since`, and how many decisions. */
   decisionKeysFor(
     subjectId: string,
@@ -349,8 +362,14 @@ export function validDueProcessWrite(w: DueProcessWrite): DueProcessWrite {
       throw new TypeError(`request ${r.id} is about ${r.entryId}, not the entry written (${entryId})`);
     }
   }
-  if (!w.entry && !w.objection && !w.repair)
-    throw new TypeError('a due-process write needs an entry, objection or repair');
+  const breachEntry = w.commitment?.record.breach?.entryId;
+  if (w.commitment && entryId !== undefined && breachEntry !== entryId) {
+    throw new TypeError(
+      `commitment ${w.commitment.record.id} is not breached by the entry written (${entryId})`,
+    );
+  }
+  if (!w.entry && !w.objection && !w.repair && !w.commitment)
+    throw new TypeError('a due-process write needs an entry, objection, repair or commitment');
   return w;
 }
 

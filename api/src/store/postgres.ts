@@ -18,6 +18,7 @@ import {
 import { type AuditEventRow, chainAudit } from './audit-chain.js';
 import { catalogChangeData, validCatalog } from './catalog-change.ts';
 import { postgresDueProcess } from './due-process-postgres.ts';
+import { postgresEntryList } from './entry-list-postgres.ts';
 import { guardRules, ImportGuard, POSTGRES_GUARD_SQL } from './import-guard.ts';
 import {
   API_KEY_COLUMNS,
@@ -141,6 +142,7 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
   const store: Store = {
     dialect: 'postgres',
     ...postgresOversight({ query, transaction, now, appendAudit }),
+    ...postgresEntryList({ query }),
     ...postgresDueProcess({ query, transaction, now, lockChangeLog, syncIdentity, appendAudit }),
     ...postgresWebhooks({ query, transaction, now, appendAudit, clientConfig }),
 

@@ -18,7 +18,9 @@ import {
 } from './audit.ts';
 import { type AuditEventRow, chainAudit } from './audit-chain.js';
 import { catalogChangeData, validCatalog } from './catalog-change.ts';
+import { unwritableReason } from './data-dir.ts';
 import { sqliteDueProcess } from './due-process-sqlite.ts';
+import { sqliteEntryList } from './entry-list-sqlite.ts';
 import { ImportGuard, reguardSqlite, sqliteGuardRules } from './import-guard.ts';
 import {
   API_KEY_COLUMNS,
@@ -99,6 +101,7 @@ export function openSqliteStore(file: string, opts: StoreOptions = {}): Store {
   const store: Store = {
     dialect: 'sqlite',
     ...sqliteOversight({ db, sql, now, appendAudit }),
+    ...sqliteEntryList({ sql }),
     ...sqliteDueProcess({ db, sql, now, appendAudit }),
     ...sqliteWebhooks({ file, db, sql, now, appendAudit }),
 
@@ -346,7 +349,9 @@ function openDatabase(file: string): Db {
     }
     return db;
   } catch (err) {
-    const cause = err instanceof Error ? err.message : String(err);
+    const cause =
+      (file !== ':memory:' && unwritableReason(dirname(where))) ||
+      (err instanceof Error ? err.message : String(err));
     throw new Error(`cannot open SQLite store at ${where}: ${cause}`, { cause: err });
   }
 }

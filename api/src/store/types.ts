@@ -3,6 +3,7 @@ import type { Catalog } from '../domain/catalog.ts';
 import type { DecisionOutcome } from '../domain/decision-schema.ts';
 import type { Change, Entry, ImportRecord, ImportSummary, Subject } from '../domain/model.ts';
 import type { DueProcessStore } from './due-process.ts';
+import type { EntryListStore } from './entry-list.ts';
 import type { KeptStatus } from './import-guard.ts';
 import type { OversightStore } from './oversight-types.ts';
 import type { WebhookStore } from './webhook-store.ts';
@@ -111,7 +112,7 @@ export interface AuditRecord {
  * The one persistence contract. SQLite (default) and PostgreSQL implement it and pass the same
  * conformance suite (api/test/store.conformance.test.ts).
  */
-export interface Store extends OversightStore, DueProcessStore, WebhookStore {
+export interface Store extends OversightStore, DueProcessStore, WebhookStore, EntryListStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Creates or upgrades the schema; safe to call on every start. */
   migrate(): Promise<void>;

@@ -350,6 +350,41 @@ export function createClient(options: ClientOptions) {
     decideRepair: (id: string, body: B<'/v1/repairs/{id}/decide', 'post'>, o?: WriteOptions) =>
       write('post', '/v1/repairs/{id}/decide', body, { ...o, pathParams: { id } }),
 
+    // Credit commitments (信用承诺)
+    createCommitment: (body: B<'/v1/commitments', 'post'>, o?: WriteOptions) =>
+      write('post', '/v1/commitments', body, o),
+    listCommitments: (query: Q<'/v1/commitments'> = {}, o?: CallOptions) =>
+      get('/v1/commitments', { ...o, query }),
+    getCommitment: (id: string, o?: CallOptions) => get('/v1/commitments/{id}', { ...o, pathParams: { id } }),
+    breachCommitment: (id: string, body: B<'/v1/commitments/{id}/breach', 'post'>, o?: WriteOptions) =>
+      write('post', '/v1/commitments/{id}/breach', body, { ...o, pathParams: { id } }),
+
+    // Credit reports (信用报告): each one records a decision (the caller needs `decide`), so never retried
+    reportHtml: (code: string, query: Omit<Q<'/v1/reports/{code}'>, 'format'>, o?: CallOptions) =>
+      data(
+        send<string>({
+          method: 'GET',
+          path: '/v1/reports/{code}',
+          pathParams: { code },
+          query: { ...query, format: 'html' },
+          retryable: false,
+          responseType: 'text',
+          signal: o?.signal,
+        }),
+      ),
+    reportPdf: (code: string, query: Omit<Q<'/v1/reports/{code}'>, 'format'>, o?: CallOptions) =>
+      data(
+        send<ArrayBuffer>({
+          method: 'GET',
+          path: '/v1/reports/{code}',
+          pathParams: { code },
+          query: { ...query, format: 'pdf' },
+          retryable: false,
+          responseType: 'arrayBuffer',
+          signal: o?.signal,
+        }),
+      ),
+
     // Clearances (false matches cleared by a person)
     createClearance: (body: B<'/v1/clearances', 'post'>, o?: WriteOptions) =>
       write('post', '/v1/clearances', body, o),
@@ -371,6 +406,39 @@ export function createClient(options: ClientOptions) {
           retryable: true,
           responseType: 'text',
           signal: o?.signal,
+        }),
+      ),
+
+    // Console: entry lists, keys, audit log, file imports
+    listEntries: (query: Q<'/v1/entries'> = {}, o?: CallOptions) => get('/v1/entries', { ...o, query }),
+    listKeys: (o?: CallOptions) => get('/v1/keys', o),
+    /** The answer carries the key itself, this once. */
+    createKey: (body: B<'/v1/keys', 'post'>, o?: WriteOptions) => write('post', '/v1/keys', body, o),
+    revokeKey: (id: string, o?: WriteOptions) =>
+      write('post', '/v1/keys/{id}/revoke', undefined, { ...o, pathParams: { id } }),
+    auditLog: (query: Q<'/v1/audit'> = {}, o?: CallOptions) => get('/v1/audit', { ...o, query }),
+    verifyAudit: (body: { anchor?: { seq: number; hash: string } } = {}, o?: CallOptions) =>
+      write('post', '/v1/audit/verify', body, o),
+    /**
+     * Uploads a list file; resolves with the import report when every row is valid. Rejected rows
+     * throw a CredCheckError whose problem (`import-rows-rejected`) carries the report as `report`.
+     */
+    importFile: (
+      file: Blob | ArrayBuffer | Uint8Array | string,
+      query: Q<'/v1/imports'> & { format: 'csv' | 'xlsx' | 'json' | 'ndjson' },
+      o: CallOptions & { timeout?: number } = {},
+    ) =>
+      data(
+        send<R<'/v1/imports', 'post'>>({
+          method: 'POST',
+          path: '/v1/imports',
+          query,
+          rawBody: file,
+          headers: { 'content-type': 'application/octet-stream' },
+          retryable: false,
+          responseType: 'json',
+          signal: o.signal,
+          timeout: o.timeout ?? 600_000,
         }),
       ),
 
@@ -403,6 +471,9 @@ export function createClient(options: ClientOptions) {
     listTypes: (query: Q<'/v1/list-types'> = {}, o?: CallOptions) => get('/v1/list-types', { ...o, query }),
     measures: (query: Q<'/v1/measures'> = {}, o?: CallOptions) => get('/v1/measures', { ...o, query }),
     scenarios: (o?: CallOptions) => get('/v1/scenarios', o),
+
+    /** The caller's role, department and key label (the key itself is never returned). */
+    me: (o?: CallOptions) => get('/v1/me', o),
 
     /** The source of the drop-in <credcheck-check> web component the API serves. */
     webComponentScript: (o?: CallOptions) =>
@@ -462,11 +533,23 @@ export const operations = {
   'GET /v1/repairs': 'listRepairs',
   'GET /v1/repairs/{id}': 'getRepair',
   'POST /v1/repairs/{id}/decide': 'decideRepair',
+  'POST /v1/commitments': 'createCommitment',
+  'GET /v1/commitments': 'listCommitments',
+  'GET /v1/commitments/{id}': 'getCommitment',
+  'POST /v1/commitments/{id}/breach': 'breachCommitment',
+  'GET /v1/reports/{code}': 'reportHtml',
   'POST /v1/clearances': 'createClearance',
   'GET /v1/clearances': 'listClearances',
   'GET /v1/clearances/{id}': 'getClearance',
   'POST /v1/clearances/{id}/revoke': 'revokeClearance',
   'GET /v1/stats': 'stats',
+  'GET /v1/entries': 'listEntries',
+  'GET /v1/keys': 'listKeys',
+  'POST /v1/keys': 'createKey',
+  'POST /v1/keys/{id}/revoke': 'revokeKey',
+  'GET /v1/audit': 'auditLog',
+  'POST /v1/audit/verify': 'verifyAudit',
+  'POST /v1/imports': 'importFile',
   'POST /v1/webhooks': 'createWebhook',
   'GET /v1/webhooks': 'listWebhooks',
   'GET /v1/webhooks/{id}': 'getWebhook',
@@ -478,5 +561,6 @@ export const operations = {
   'GET /v1/list-types': 'listTypes',
   'GET /v1/measures': 'measures',
   'GET /v1/scenarios': 'scenarios',
+  'GET /v1/me': 'me',
   'GET /sdk/credcheck-check.js': 'webComponentScript',
 } as const satisfies Record<OperationKey, keyof CredCheckClient>;

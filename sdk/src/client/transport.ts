@@ -42,6 +42,8 @@ export interface RequestSpec {
   pathParams?: Record<string, string | number> | undefined;
   query?: Record<string, unknown> | undefined;
   body?: unknown;
+  /** Sent as it is instead of `body` as JSON (a file upload); set its Content-Type in `headers`. */
+  rawBody?: Blob | ArrayBuffer | Uint8Array | string | undefined;
   headers?: Record<string, string> | undefined;
   /** Whether repeating the request is safe: the caller decides (GET, or a write with an Idempotency-Key). */
   retryable: boolean;
@@ -162,7 +164,11 @@ export function createTransport(options: TransportOptions) {
         res = await http(url, {
           method: spec.method,
           headers,
-          ...(spec.body === undefined ? {} : { json: spec.body }),
+          ...(spec.rawBody !== undefined
+            ? { body: spec.rawBody as BodyInit }
+            : spec.body === undefined
+              ? {}
+              : { json: spec.body }),
           timeout: spec.timeout ?? options.timeout,
           ...(spec.signal ? { signal: spec.signal } : {}),
         });

@@ -1,4 +1,6 @@
+import { postgresCommitmentsMigration } from './commitments.ts';
 import { postgresDueProcessMigration } from './due-process.ts';
+import { postgresEntryListMigration } from './entry-list.ts';
 import { postgresImportGuardMigration } from './import-guard.ts';
 import { postgresKeyDepartmentsMigration } from './key-departments.ts';
 import { postgresOversightMigration } from './oversight.ts';
@@ -194,4 +196,6 @@ CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head
   postgresWebhooksMigration,
   postgresImportGuardMigration,
   postgresKeyDepartmentsMigration,
+  postgresEntryListMigration,
+  postgresCommitmentsMigration,
 ];

@@ -1,4 +1,6 @@
+import { sqliteCommitmentsMigration } from './commitments.ts';
 import { sqliteDueProcessMigration } from './due-process.ts';
+import { sqliteEntryListMigration } from './entry-list.ts';
 import { sqliteImportGuardMigration } from './import-guard.ts';
 import { sqliteKeyDepartmentsMigration } from './key-departments.ts';
 import { sqliteOversightMigration } from './oversight.ts';
@@ -174,4 +176,6 @@ BEGIN SELECT RAISE(ABORT, 'audit_head cannot be deleted'); END;
   sqliteWebhooksMigration,
   sqliteImportGuardMigration,
   sqliteKeyDepartmentsMigration,
+  sqliteEntryListMigration,
+  sqliteCommitmentsMigration,
 ];

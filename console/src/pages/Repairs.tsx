@@ -1,0 +1,159 @@
+import { type FormEvent, useState } from 'react';
+import type { RepairRecord } from '../api/types.ts';
+import { useAuth } from '../auth/context.tsx';
+import { Field } from '../components/Field.tsx';
+import { ProblemAlert } from '../components/ProblemAlert.tsx';
+import { useI18n } from '../i18n/context.tsx';
+import { currentCursor, FIRST_PAGE, nextPage, type PageState, previousPage } from '../lib/paging.ts';
+import { useLoad } from '../lib/use-load.ts';
+import { Link } from '../router.tsx';
+
+type StatusFilter = 'pending' | 'approved' | 'rejected';
+
+/** Credit repair requests (信用修复) for the department's entries, oldest first. */
+export function Repairs() {
+  const { t } = useI18n();
+  const { api } = useAuth();
+  const [status, setStatus] = useState<StatusFilter>('pending');
+  const [page, setPage] = useState<PageState>(FIRST_PAGE);
+  const list = useLoad(
+    (signal) =>
+      api.get('/v1/repairs', {
+        query: { status, limit: 50, cursor: currentCursor(page) ?? undefined },
+        signal,
+      }),
+    [api, status, page],
+  );
+  const items = list.data?.items ?? [];
+  return (
+    <section aria-labelledby="repairs-title">
+      <h1 id="repairs-title">{t('repairs.title')}</h1>
+      <div className="filters">
+        <Field label={t('entry.status')}>
+          {(p) => (
+            <select
+              {...p}
+              value={status}
+              onChange={(e) => {
+                setStatus(e.target.value as StatusFilter);
+                setPage(FIRST_PAGE);
+              }}
+            >
+              {(['pending', 'approved', 'rejected'] as const).map((s) => (
+                <option key={s} value={s}>
+                  {t(`repairStatus.${s}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <ProblemAlert error={list.error} />
+      {list.data && items.length === 0 && <p>{t('queue.empty')}</p>}
+      {items.length > 0 && (
+        <div className="table-wrap">
+          <table className="queue">
+            <thead>
+              <tr>
+                <th scope="col">{t('objections.entry')}</th>
+                <th scope="col">{t('repairs.applicant')}</th>
+                <th scope="col">{t('repairs.statement')}</th>
+                <th scope="col">{t('repairs.evidence')}</th>
+                <th scope="col">{t('repairs.filedOn')}</th>
+                <th scope="col">{t('queue.action')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((r) => (
+                <RepairRow key={r.id} r={r} onDone={list.reload} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav className="pager" aria-label={t('entries.pages')}>
+        <button type="button" disabled={page.index === 0} onClick={() => setPage(previousPage)}>
+          {t('entries.prev')}
+        </button>
+        <button
+          type="button"
+          disabled={!list.data?.nextCursor}
+          onClick={() => setPage((s) => nextPage(s, list.data?.nextCursor ?? null))}
+        >
+          {t('entries.next')}
+        </button>
+      </nav>
+    </section>
+  );
+}
+
+function RepairRow({ r, onDone }: { r: RepairRecord; onDone(): void }) {
+  const { t } = useI18n();
+  return (
+    <tr data-repair={r.id}>
+      <td>
+        <Link to={`entries/${encodeURIComponent(r.entryId)}`}>
+          <code>{r.entryId}</code>
+        </Link>
+      </td>
+      <td>{r.applicant.name}</td>
+      <td>{r.statement}</td>
+      <td>
+        <ul className="plain">
+          {r.evidence.map((e) => (
+            <li key={`${e.title}-${e.reference ?? ''}`}>
+              {e.title}
+              {e.reference && <span className="muted"> ({e.reference})</span>}
+            </li>
+          ))}
+        </ul>
+      </td>
+      <td>
+        {r.filedOn}
+        {r.correctedOn && <div className="muted">{t('repairs.correctedOn', { date: r.correctedOn })}</div>}
+      </td>
+      <td>
+        {r.status === 'pending' ? <DecideForm id={r.id} onDone={onDone} /> : t(`repairStatus.${r.status}`)}
+      </td>
+    </tr>
+  );
+}
+
+function DecideForm({ id, onDone }: { id: string; onDone(): void }) {
+  const { t } = useI18n();
+  const { api } = useAuth();
+  const [outcome, setOutcome] = useState<'approved' | 'rejected'>('approved');
+  const [why, setWhy] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await api.post('/v1/repairs/{id}/decide', { outcome, why }, { params: { id } });
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label={t('repairs.decide')}>
+      <Field label={t('objections.outcome')}>
+        {(p) => (
+          <select
+            {...p}
+            value={outcome}
+            onChange={(e) => setOutcome(e.target.value as 'approved' | 'rejected')}
+          >
+            <option value="approved">{t('repairStatus.approved')}</option>
+            <option value="rejected">{t('repairStatus.rejected')}</option>
+          </select>
+        )}
+      </Field>
+      <Field label={t('common.why')} required>
+        {(p) => <input {...p} value={why} onChange={(e) => setWhy(e.target.value)} />}
+      </Field>
+      <ProblemAlert error={error} />
+      <button type="submit">{t('repairs.decide')}</button>
+    </form>
+  );
+}
