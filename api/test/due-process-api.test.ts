@@ -444,7 +444,11 @@ describe.each(factories)('$name store: due process over HTTP', (factory) => {
         status: 'pending',
         earliestOn: '2026-11-01',
         evidence: [{ title: '工资支付凭证', reference: 'PZ-01' }],
+        deadline: { workingDays: 15, overdue: false, workingDaysLeft: 15 },
       });
+      // Filed today: due 15 working days later, which is at least three weeks on.
+      const due = filed.body.repair.deadline.due as string;
+      expect(Date.parse(due) - Date.parse(filed.body.repair.filedOn)).toBeGreaterThanOrEqual(21 * 86_400_000);
       expect((await decide(code.short)).outcome).toBe('review');
       expect(
         (await call('POST', '/v1/repairs', keys.a, { ...base, correctedOn: '2026-05-01' })).body.reason,

@@ -5213,6 +5213,7 @@ export interface components {
             filedOn: string;
             /** @description First day the list type’s rule allowed the request */
             earliestOn: string;
+            deadline: components["schemas"]["Deadline"] & unknown;
             decision: {
                 /** @enum {string} */
                 outcome: "approved" | "rejected";

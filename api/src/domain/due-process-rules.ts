@@ -25,6 +25,16 @@ export const ObjectionRuleSchema = z.strictObject({
 });
 export type ObjectionRule = z.infer<typeof ObjectionRuleSchema>;
 
+/** How long a department has to decide a credit-repair request, counted from the day it was filed. */
+export const RepairDecisionRuleSchema = z.strictObject({
+  decideWithinWorkingDays: z.number().int().min(1).max(365),
+  source: z.string().optional(),
+});
+export type RepairDecisionRule = z.infer<typeof RepairDecisionRuleSchema>;
+
+/** Used when the rules name none (files written before the rule existed). */
+export const DEFAULT_REPAIR_DECISION: RepairDecisionRule = { decideWithinWorkingDays: 15 };
+
 export const RepairRuleSchema = z
   .discriminatedUnion('repairable', [
     z.strictObject({
@@ -61,6 +71,7 @@ export const DueProcessDataSchema = z.strictObject({
     publication: PublicationPolicySchema,
     objection: ObjectionRuleSchema,
     repair: RepairRuleSchema,
+    repairDecision: RepairDecisionRuleSchema.optional(),
   }),
   listTypes: z.record(z.string().min(1), ListTypeRulesSchema),
 });
@@ -73,6 +84,7 @@ export const DueProcessOverrideSchema = DueProcessDataSchema.extend({
       publication: PublicationPolicySchema.optional(),
       objection: ObjectionRuleSchema.optional(),
       repair: RepairRuleSchema.optional(),
+      repairDecision: RepairDecisionRuleSchema.optional(),
     })
     .optional(),
   listTypes: z.record(z.string().min(1), ListTypeRulesSchema).optional(),

@@ -235,6 +235,9 @@ export const RepairViewSchema = z
     filedBy: z.string(),
     filedOn: z.string(),
     earliestOn: z.string().openapi({ description: 'First day the list type’s rule allowed the request' }),
+    deadline: DeadlineSchema.openapi({
+      description: 'When the department must decide (defaults.repairDecision of the due-process rules)',
+    }),
     decision: z
       .object({ outcome: z.enum(['approved', 'rejected']), why: z.string(), by: z.string(), at: z.string() })
       .nullable(),

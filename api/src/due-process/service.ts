@@ -10,7 +10,7 @@ import {
   type EntryBlock,
   objectionDeadlineView,
 } from '../domain/due-process.ts';
-import type { DueProcessRules } from '../domain/due-process-rules.ts';
+import { DEFAULT_REPAIR_DECISION, type DueProcessRules } from '../domain/due-process-rules.ts';
 import type { Change, ChangeWhy, Entry, StoredStatus, Subject } from '../domain/model.ts';
 import { addPeriod } from '../domain/periods.ts';
 import { entryStatusAt, isInForce } from '../domain/status.ts';
@@ -797,32 +797,35 @@ function mayRead(caller: Principal, o: ObjectionRecord): boolean {
   return canActForDepartment(caller, o.department) || (caller.keyId !== null && caller.keyId === o.filedBy);
 }
 
+/** An entry as every route shows it: its status as of `today`, with the list type's name. */
+export function entryRecordView(e: Entry, today: string, catalog: Catalog | null) {
+  const status = entryStatusAt(e, today);
+  return {
+    id: e.id,
+    subjectId: e.subjectId,
+    listType: e.listType,
+    listTypeName: catalog?.listTypes.find((t) => t.code === e.listType)?.nameZh ?? e.listType,
+    kind: e.kind,
+    designator: e.designator,
+    department: e.department,
+    basis: e.basis,
+    reason: e.reason,
+    decidedOn: e.decidedOn,
+    publishedOn: e.publishedOn,
+    validUntil: e.validUntil,
+    storedStatus: e.status,
+    status,
+    inForce: status === 'active' && isInForce(e, today),
+    seq: e.seq,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+  };
+}
+
 function viewsFor(deps: DueProcessDeps) {
   return {
     entry(e: Entry) {
-      const today = deps.clock.today();
-      const status = entryStatusAt(e, today);
-      const listType = deps.catalog()?.listTypes.find((t) => t.code === e.listType);
-      return {
-        id: e.id,
-        subjectId: e.subjectId,
-        listType: e.listType,
-        listTypeName: listType?.nameZh ?? e.listType,
-        kind: e.kind,
-        designator: e.designator,
-        department: e.department,
-        basis: e.basis,
-        reason: e.reason,
-        decidedOn: e.decidedOn,
-        publishedOn: e.publishedOn,
-        validUntil: e.validUntil,
-        storedStatus: e.status,
-        status,
-        inForce: status === 'active' && isInForce(e, today),
-        seq: e.seq,
-        createdAt: e.createdAt,
-        updatedAt: e.updatedAt,
-      };
+      return entryRecordView(e, deps.clock.today(), deps.catalog());
     },
     objection(o: ObjectionRecord, caller: Principal) {
       const { workingDays: _w, dueOn: _d, ...rest } = o;
@@ -840,7 +843,17 @@ function viewsFor(deps: DueProcessDeps) {
       };
     },
     repair(r: RepairRecord) {
-      return r;
+      const rule = deps.rules.data.defaults.repairDecision ?? DEFAULT_REPAIR_DECISION;
+      return {
+        ...r,
+        deadline: objectionDeadlineView(
+          deps.calendar,
+          r.filedOn,
+          rule.decideWithinWorkingDays,
+          deps.clock.today(),
+          r.status === 'pending',
+        ),
+      };
     },
   };
 }

@@ -3,9 +3,9 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { ANONYMOUS, can, type Principal } from '../auth/roles.ts';
 import type { Catalog } from '../domain/catalog.ts';
 import { EntryStatus, ListKind, SubjectType } from '../domain/model.ts';
-import { entryStatusAt, isInForce } from '../domain/status.ts';
 import { commonErrors, security } from '../due-process/http.ts';
 import { EntryRecordSchema } from '../due-process/schemas.ts';
+import { entryRecordView } from '../due-process/service.ts';
 import { requirePermission } from '../http/auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { problem } from '../http/problem.ts';
@@ -109,27 +109,8 @@ function parseQ(q: string): NonNullable<EntryListFilter['q']> {
 }
 
 export function summaryOf(row: EntryListRow, today: string, catalog: Catalog | null, caller: Principal) {
-  const e = row.entry;
-  const status = entryStatusAt(e, today);
   return {
-    id: e.id,
-    subjectId: e.subjectId,
-    listType: e.listType,
-    listTypeName: catalog?.listTypes.find((t) => t.code === e.listType)?.nameZh ?? e.listType,
-    kind: e.kind,
-    designator: e.designator,
-    department: e.department,
-    basis: e.basis,
-    reason: e.reason,
-    decidedOn: e.decidedOn,
-    publishedOn: e.publishedOn,
-    validUntil: e.validUntil,
-    storedStatus: e.status,
-    status,
-    inForce: status === 'active' && isInForce(e, today),
-    seq: e.seq,
-    createdAt: e.createdAt,
-    updatedAt: e.updatedAt,
+    ...entryRecordView(row.entry, today, catalog),
     subject: subjectView(row.subject, can(caller, 'see-staff-mask') ? 'staff' : 'public'),
   };
 }

@@ -215,6 +215,8 @@ export const en: Record<MessageKey, string> = {
   'repairs.statement': 'Correction',
   'repairs.evidence': 'Evidence',
   'repairs.filedOn': 'Filed on',
+  'repairs.due': 'Decide by',
+  'repairs.overdueCount': '{n} repair requests on this page are past their deadline.',
   'repairs.correctedOn': 'corrected on {date}',
   'repairs.decide': 'Decide',
 

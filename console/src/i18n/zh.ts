@@ -207,6 +207,8 @@ export const zh = {
   'repairs.statement': '纠正情况',
   'repairs.evidence': '证明材料',
   'repairs.filedOn': '申请日期',
+  'repairs.due': '决定期限',
+  'repairs.overdueCount': '本页有 {n} 件修复申请已超过决定期限。',
   'repairs.correctedOn': '纠正日期 {date}',
   'repairs.decide': '决定',
 

@@ -2,10 +2,11 @@ import { type FormEvent, useState } from 'react';
 import type { EntrySummary } from '../api/types.ts';
 import { useAuth } from '../auth/context.tsx';
 import { Field } from '../components/Field.tsx';
+import { Pager } from '../components/Pager.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { EntryStatusBadge, KindBadge } from '../components/Status.tsx';
 import { useI18n } from '../i18n/context.tsx';
-import { currentCursor, FIRST_PAGE, nextPage, type PageState, previousPage } from '../lib/paging.ts';
+import { currentCursor, FIRST_PAGE, type PageState } from '../lib/paging.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { Link } from '../router.tsx';
 
@@ -144,23 +145,7 @@ export function Entries() {
                 })}
           </p>
           <EntryTable items={data.items} />
-          <nav className="pager" aria-label={t('entries.pages')}>
-            <button
-              type="button"
-              disabled={page.index === 0 || list.loading}
-              onClick={() => setPage(previousPage)}
-            >
-              {t('entries.prev')}
-            </button>
-            <span>{t('entries.page', { n: page.index + 1 })}</span>
-            <button
-              type="button"
-              disabled={!data.nextCursor || list.loading}
-              onClick={() => setPage((s) => nextPage(s, data.nextCursor))}
-            >
-              {t('entries.next')}
-            </button>
-          </nav>
+          <Pager page={page} setPage={setPage} next={data.nextCursor} busy={list.loading} showNumber />
         </>
       )}
       {list.loading && !data && <p>{t('common.loading')}</p>}

@@ -3,10 +3,11 @@ import type { Objection } from '../api/types.ts';
 import { useAuth } from '../auth/context.tsx';
 import { DeadlineCell } from '../components/Deadline.tsx';
 import { Field } from '../components/Field.tsx';
+import { Pager } from '../components/Pager.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { useI18n } from '../i18n/context.tsx';
 import { urgency } from '../lib/due-process.ts';
-import { currentCursor, FIRST_PAGE, nextPage, type PageState, previousPage } from '../lib/paging.ts';
+import { currentCursor, FIRST_PAGE, type PageState } from '../lib/paging.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { Link } from '../router.tsx';
 
@@ -98,18 +99,7 @@ export function Objections() {
           </table>
         </div>
       )}
-      <nav className="pager" aria-label={t('entries.pages')}>
-        <button type="button" disabled={page.index === 0} onClick={() => setPage(previousPage)}>
-          {t('entries.prev')}
-        </button>
-        <button
-          type="button"
-          disabled={!list.data?.nextCursor}
-          onClick={() => setPage((s) => nextPage(s, list.data?.nextCursor ?? null))}
-        >
-          {t('entries.next')}
-        </button>
-      </nav>
+      <Pager page={page} setPage={setPage} next={list.data?.nextCursor} />
     </section>
   );
 }

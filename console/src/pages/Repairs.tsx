@@ -1,10 +1,13 @@
 import { type FormEvent, useState } from 'react';
 import type { RepairRecord } from '../api/types.ts';
 import { useAuth } from '../auth/context.tsx';
+import { DeadlineCell } from '../components/Deadline.tsx';
 import { Field } from '../components/Field.tsx';
+import { Pager } from '../components/Pager.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { useI18n } from '../i18n/context.tsx';
-import { currentCursor, FIRST_PAGE, nextPage, type PageState, previousPage } from '../lib/paging.ts';
+import { urgency } from '../lib/due-process.ts';
+import { currentCursor, FIRST_PAGE, type PageState } from '../lib/paging.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { Link } from '../router.tsx';
 
@@ -25,6 +28,7 @@ export function Repairs() {
     [api, status, page],
   );
   const items = list.data?.items ?? [];
+  const late = items.filter((r) => urgency(r.deadline, r.status === 'pending') === 'overdue').length;
   return (
     <section aria-labelledby="repairs-title">
       <h1 id="repairs-title">{t('repairs.title')}</h1>
@@ -49,6 +53,11 @@ export function Repairs() {
         </Field>
       </div>
       <ProblemAlert error={list.error} />
+      {late > 0 && (
+        <p className="alert alert-error" role="status">
+          {t('repairs.overdueCount', { n: late })}
+        </p>
+      )}
       {list.data && items.length === 0 && <p>{t('queue.empty')}</p>}
       {items.length > 0 && (
         <div className="table-wrap">
@@ -60,6 +69,7 @@ export function Repairs() {
                 <th scope="col">{t('repairs.statement')}</th>
                 <th scope="col">{t('repairs.evidence')}</th>
                 <th scope="col">{t('repairs.filedOn')}</th>
+                <th scope="col">{t('repairs.due')}</th>
                 <th scope="col">{t('queue.action')}</th>
               </tr>
             </thead>
@@ -71,18 +81,7 @@ export function Repairs() {
           </table>
         </div>
       )}
-      <nav className="pager" aria-label={t('entries.pages')}>
-        <button type="button" disabled={page.index === 0} onClick={() => setPage(previousPage)}>
-          {t('entries.prev')}
-        </button>
-        <button
-          type="button"
-          disabled={!list.data?.nextCursor}
-          onClick={() => setPage((s) => nextPage(s, list.data?.nextCursor ?? null))}
-        >
-          {t('entries.next')}
-        </button>
-      </nav>
+      <Pager page={page} setPage={setPage} next={list.data?.nextCursor} />
     </section>
   );
 }
@@ -111,6 +110,9 @@ function RepairRow({ r, onDone }: { r: RepairRecord; onDone(): void }) {
       <td>
         {r.filedOn}
         {r.correctedOn && <div className="muted">{t('repairs.correctedOn', { date: r.correctedOn })}</div>}
+      </td>
+      <td>
+        <DeadlineCell deadline={r.deadline} pending={r.status === 'pending'} />
       </td>
       <td>
         {r.status === 'pending' ? <DecideForm id={r.id} onDone={onDone} /> : t(`repairStatus.${r.status}`)}

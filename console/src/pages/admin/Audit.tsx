@@ -1,9 +1,10 @@
 import { useRef, useState } from 'react';
 import { useAuth } from '../../auth/context.tsx';
+import { Pager } from '../../components/Pager.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useI18n } from '../../i18n/context.tsx';
 import { type AuditPage, type AuditVerification, compactDetail } from '../../lib/admin-types.ts';
-import { currentCursor, FIRST_PAGE, nextPage, type PageState, previousPage } from '../../lib/paging.ts';
+import { currentCursor, FIRST_PAGE, type PageState } from '../../lib/paging.ts';
 import { useLoad } from '../../lib/use-load.ts';
 import { AdminTabs } from './AdminTabs.tsx';
 
@@ -77,21 +78,14 @@ export function Audit() {
           </table>
         </div>
       )}
-      <nav className="pager" aria-label={t('entries.pages')}>
-        <button type="button" disabled={page.index === 0} onClick={() => setPage(previousPage)}>
-          {t('admin.newer')}
-        </button>
-        <span>{t('entries.page', { n: page.index + 1 })}</span>
-        <button
-          type="button"
-          disabled={!list.data?.nextBefore}
-          onClick={() =>
-            setPage((s) => nextPage(s, list.data?.nextBefore ? String(list.data.nextBefore) : null))
-          }
-        >
-          {t('admin.older')}
-        </button>
-      </nav>
+      <Pager
+        page={page}
+        setPage={setPage}
+        next={list.data?.nextBefore ? String(list.data.nextBefore) : null}
+        showNumber
+        prevLabel="admin.newer"
+        nextLabel="admin.older"
+      />
     </section>
   );
 }

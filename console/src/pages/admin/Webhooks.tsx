@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { useAuth } from '../../auth/context.tsx';
 import { Field } from '../../components/Field.tsx';
+import { Pager } from '../../components/Pager.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useI18n } from '../../i18n/context.tsx';
-import { currentCursor, FIRST_PAGE, nextPage, type PageState, previousPage } from '../../lib/paging.ts';
+import { currentCursor, FIRST_PAGE, type PageState } from '../../lib/paging.ts';
 import { useLoad } from '../../lib/use-load.ts';
 import { Link } from '../../router.tsx';
 import { AdminTabs } from './AdminTabs.tsx';
@@ -74,18 +75,7 @@ export function Webhooks() {
           </table>
         </div>
       )}
-      <nav className="pager" aria-label={t('entries.pages')}>
-        <button type="button" disabled={page.index === 0} onClick={() => setPage(previousPage)}>
-          {t('entries.prev')}
-        </button>
-        <button
-          type="button"
-          disabled={!list.data?.nextCursor}
-          onClick={() => setPage((s) => nextPage(s, list.data?.nextCursor ?? null))}
-        >
-          {t('entries.next')}
-        </button>
-      </nav>
+      <Pager page={page} setPage={setPage} next={list.data?.nextCursor} />
     </section>
   );
 }
@@ -203,18 +193,7 @@ export function WebhookDeliveries({ params }: { params: Record<string, string> }
           </table>
         </div>
       )}
-      <nav className="pager" aria-label={t('entries.pages')}>
-        <button type="button" disabled={page.index === 0} onClick={() => setPage(previousPage)}>
-          {t('entries.prev')}
-        </button>
-        <button
-          type="button"
-          disabled={!list.data?.nextCursor}
-          onClick={() => setPage((s) => nextPage(s, list.data?.nextCursor ?? null))}
-        >
-          {t('entries.next')}
-        </button>
-      </nav>
+      <Pager page={page} setPage={setPage} next={list.data?.nextCursor} />
     </section>
   );
 }

@@ -2,11 +2,12 @@ import type { components } from '@credcheck/sdk/client';
 import { type FormEvent, useState } from 'react';
 import { useAuth } from '../../auth/context.tsx';
 import { Field } from '../../components/Field.tsx';
+import { Pager } from '../../components/Pager.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useI18n } from '../../i18n/context.tsx';
 import type { MessageKey } from '../../i18n/translate.ts';
 import { parseEvidence, parseLines } from '../../lib/commitment-form.ts';
-import { currentCursor, FIRST_PAGE, nextPage, type PageState, previousPage } from '../../lib/paging.ts';
+import { currentCursor, FIRST_PAGE, type PageState } from '../../lib/paging.ts';
 import { chinaToday } from '../../lib/stats-series.ts';
 import { useLoad } from '../../lib/use-load.ts';
 import { Link } from '../../router.tsx';
@@ -155,18 +156,7 @@ export function Commitments() {
           ))}
         </ul>
       )}
-      <nav className="pager" aria-label={t('entries.pages')}>
-        <button type="button" disabled={page.index === 0} onClick={() => setPage(previousPage)}>
-          {t('entries.prev')}
-        </button>
-        <button
-          type="button"
-          disabled={!list.data?.nextCursor}
-          onClick={() => setPage((s) => nextPage(s, list.data?.nextCursor ?? null))}
-        >
-          {t('entries.next')}
-        </button>
-      </nav>
+      <Pager page={page} setPage={setPage} next={list.data?.nextCursor} />
     </section>
   );
 }
