@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { createAuth } from './http/auth.ts';
 import { apiCors, corsHeaders } from './http/cors.ts';
 import type { AppDeps, AppEnv } from './http/env.ts';
+import { fieldMessageZh } from './http/field-message-zh.ts';
 import { hotLookup } from './http/hot-lookup.ts';
 import { problem } from './http/problem.ts';
 import { PROBLEM_TYPES, type ProblemSlug } from './http/problems.ts';
@@ -66,6 +67,7 @@ export function createApp(appDeps: AppDeps) {
       const errors = result.error.issues.map((i) => ({
         field: [result.target, ...i.path.map(String)].join('.'),
         message: i.message,
+        messageZh: fieldMessageZh(i),
       }));
       return problem(c, 'validation-failed', {
         detail: `The request is invalid: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,

@@ -69,6 +69,14 @@ describe('problems', () => {
     expect(fieldLabel('query.limit')).toBe('limit');
   });
 
+  it('use the Chinese field message when the API gives one, the English one otherwise', () => {
+    const q = { ...p, errors: [{ field: 'body.code', message: 'Required', messageZh: '必填项，不能省略' }] };
+    expect(problemText(q, 'zh').fields).toEqual([{ field: 'code', message: '必填项，不能省略' }]);
+    expect(problemText(q, 'en').fields).toEqual([{ field: 'code', message: 'Required' }]);
+    expect(fieldErrors(q, 'zh')).toEqual({ code: '必填项，不能省略' });
+    expect(fieldErrors(q)).toEqual({ code: 'Required' });
+  });
+
   it('mark the form fields they name, several messages for one field joined', () => {
     expect(
       fieldErrors({

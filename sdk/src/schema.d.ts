@@ -4650,6 +4650,7 @@ export interface components {
             errors?: {
                 field: string;
                 message: string;
+                messageZh?: string;
             }[];
         } & {
             [key: string]: unknown;

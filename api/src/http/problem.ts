@@ -6,6 +6,8 @@ export interface FieldError {
   /** JSON pointer-ish path of the offending field, e.g. `body.items.3.code` or `path.code`. */
   field: string;
   message: string;
+  /** The same in Chinese, where it is known (validation issues). */
+  messageZh?: string;
 }
 
 export interface ProblemInput {

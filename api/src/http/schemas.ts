@@ -11,7 +11,9 @@ export const ProblemSchema = z
     detail: z.string(),
     detailZh: z.string(),
     instance: z.string().optional(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    errors: z
+      .array(z.object({ field: z.string(), message: z.string(), messageZh: z.string().optional() }))
+      .optional(),
   })
   .catchall(z.unknown())
   .openapi('Problem');

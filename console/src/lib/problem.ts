@@ -12,7 +12,10 @@ export function problemText(problem: Problem, lang: Lang): ProblemText {
   const [en, zh] = problem.title.split(' / ');
   const title = (lang === 'zh' ? (zh ?? en) : en) ?? problem.title;
   const detail = lang === 'zh' ? problem.detailZh || problem.detail : problem.detail || problem.detailZh;
-  const fields = (problem.errors ?? []).map((e) => ({ field: fieldLabel(e.field), message: e.message }));
+  const fields = (problem.errors ?? []).map((e) => ({
+    field: fieldLabel(e.field),
+    message: lang === 'zh' ? (e.messageZh ?? e.message) : e.message,
+  }));
   return { title, detail, fields };
 }
 
@@ -22,11 +25,12 @@ export function fieldLabel(field: string): string {
 }
 
 /** Field → message from a failed call's problem, for marking the form's controls; empty otherwise. */
-export function fieldErrors(problem: Problem | null | undefined): Record<string, string> {
+export function fieldErrors(problem: Problem | null | undefined, lang: Lang = 'en'): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of problem?.errors ?? []) {
     const name = fieldLabel(e.field);
-    out[name] = out[name] ? `${out[name]}; ${e.message}` : e.message;
+    const message = lang === 'zh' ? (e.messageZh ?? e.message) : e.message;
+    out[name] = out[name] ? `${out[name]}; ${message}` : message;
   }
   return out;
 }

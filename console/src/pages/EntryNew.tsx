@@ -64,7 +64,7 @@ export function EntryNew() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const types = useLoad((signal) => api.get('/v1/list-types', { signal }), [api]);
-  const bad = fieldErrors(error instanceof ApiError ? error.problem : null);
+  const bad = fieldErrors(error instanceof ApiError ? error.problem : null, lang);
   const set = (k: keyof Draft) => (e: { target: { value: string } }) =>
     setD((x) => ({ ...x, [k]: e.target.value }));
 
