@@ -155,6 +155,8 @@ run('web console administration, statistics, commitments and reports in Chromium
     // Audit log first: newest first, and the chain verifies.
     await page.getByRole('link', { name: '审计日志' }).click();
     await page.getByRole('heading', { name: '审计日志' }).waitFor();
+    // The heading is there before the first page of records has come back.
+    await page.locator('tr[data-audit-seq]').first().waitFor();
     const seqs = await page
       .locator('tr[data-audit-seq]')
       .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-audit-seq'))));
