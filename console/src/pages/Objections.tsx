@@ -5,6 +5,7 @@ import { DeadlineCell } from '../components/Deadline.tsx';
 import { Field } from '../components/Field.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
+import { QueueTable } from '../components/QueueTable.tsx';
 import { useI18n } from '../i18n/context.tsx';
 import { urgency } from '../lib/due-process.ts';
 import { currentCursor, FIRST_PAGE, type PageState } from '../lib/paging.ts';
@@ -72,33 +73,23 @@ export function Objections() {
         </div>
       </div>
       <ProblemAlert error={list.error} />
-      {late > 0 && (
-        <p className="alert alert-error" role="status">
-          {t('objections.overdueCount', { n: late })}
-        </p>
-      )}
-      {list.data && items.length === 0 && <p>{t('queue.empty')}</p>}
-      {items.length > 0 && (
-        <div className="table-wrap">
-          <table className="queue">
-            <thead>
-              <tr>
-                <th scope="col">{t('objections.entry')}</th>
-                <th scope="col">{t('objections.claim')}</th>
-                <th scope="col">{t('objections.submitter')}</th>
-                <th scope="col">{t('objections.acceptedOn')}</th>
-                <th scope="col">{t('objections.due')}</th>
-                <th scope="col">{t('queue.action')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((o) => (
-                <ObjectionRow key={o.id} o={o} onDone={list.reload} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <QueueTable
+        columns={[
+          'objections.entry',
+          'objections.claim',
+          'objections.submitter',
+          'objections.acceptedOn',
+          'objections.due',
+          'queue.action',
+        ]}
+        count={items.length}
+        loaded={list.data !== null}
+        overdueNotice={late > 0 ? t('objections.overdueCount', { n: late }) : null}
+      >
+        {items.map((o) => (
+          <ObjectionRow key={o.id} o={o} onDone={list.reload} />
+        ))}
+      </QueueTable>
       <Pager page={page} setPage={setPage} next={list.data?.nextCursor} />
     </section>
   );

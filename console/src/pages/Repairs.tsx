@@ -5,6 +5,7 @@ import { DeadlineCell } from '../components/Deadline.tsx';
 import { Field } from '../components/Field.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
+import { QueueTable } from '../components/QueueTable.tsx';
 import { useI18n } from '../i18n/context.tsx';
 import { urgency } from '../lib/due-process.ts';
 import { currentCursor, FIRST_PAGE, type PageState } from '../lib/paging.ts';
@@ -53,34 +54,24 @@ export function Repairs() {
         </Field>
       </div>
       <ProblemAlert error={list.error} />
-      {late > 0 && (
-        <p className="alert alert-error" role="status">
-          {t('repairs.overdueCount', { n: late })}
-        </p>
-      )}
-      {list.data && items.length === 0 && <p>{t('queue.empty')}</p>}
-      {items.length > 0 && (
-        <div className="table-wrap">
-          <table className="queue">
-            <thead>
-              <tr>
-                <th scope="col">{t('objections.entry')}</th>
-                <th scope="col">{t('repairs.applicant')}</th>
-                <th scope="col">{t('repairs.statement')}</th>
-                <th scope="col">{t('repairs.evidence')}</th>
-                <th scope="col">{t('repairs.filedOn')}</th>
-                <th scope="col">{t('repairs.due')}</th>
-                <th scope="col">{t('queue.action')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((r) => (
-                <RepairRow key={r.id} r={r} onDone={list.reload} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <QueueTable
+        columns={[
+          'objections.entry',
+          'repairs.applicant',
+          'repairs.statement',
+          'repairs.evidence',
+          'repairs.filedOn',
+          'repairs.due',
+          'queue.action',
+        ]}
+        count={items.length}
+        loaded={list.data !== null}
+        overdueNotice={late > 0 ? t('repairs.overdueCount', { n: late }) : null}
+      >
+        {items.map((r) => (
+          <RepairRow key={r.id} r={r} onDone={list.reload} />
+        ))}
+      </QueueTable>
       <Pager page={page} setPage={setPage} next={list.data?.nextCursor} />
     </section>
   );

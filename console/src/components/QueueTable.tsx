@@ -1,0 +1,46 @@
+import type { ReactNode } from 'react';
+import { useI18n } from '../i18n/context.tsx';
+import type { MessageKey } from '../i18n/zh.ts';
+
+interface QueueTableProps {
+  /** Column headings, in order; the last column holds the row's action. */
+  columns: MessageKey[];
+  /** Rows on this page. */
+  count: number;
+  /** True once the page has come back (an empty queue says so only then). */
+  loaded: boolean;
+  /** Said above the table when some rows on this page are past their deadline. */
+  overdueNotice: string | null;
+  children: ReactNode;
+}
+
+/** The frame every due-process queue shares: overdue notice, empty message, table of rows. */
+export function QueueTable({ columns, count, loaded, overdueNotice, children }: QueueTableProps) {
+  const { t } = useI18n();
+  return (
+    <>
+      {overdueNotice && (
+        <p className="alert alert-error" role="status">
+          {overdueNotice}
+        </p>
+      )}
+      {loaded && count === 0 && <p>{t('queue.empty')}</p>}
+      {count > 0 && (
+        <div className="table-wrap">
+          <table className="queue">
+            <thead>
+              <tr>
+                {columns.map((c) => (
+                  <th key={c} scope="col">
+                    {t(c)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>{children}</tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
