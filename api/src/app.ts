@@ -11,6 +11,7 @@ import { readBody } from './http/read-body.ts';
 import { requestIdFrom } from './http/request-id.ts';
 import { wellFormedRequest } from './http/well-formed.ts';
 import { silentLogger } from './logging/logger.ts';
+import { createAnswerCache, DEFAULT_LOOKUP_CACHE_BYTES } from './lookup/answer-cache.ts';
 import { observeRequests } from './metrics/http-metrics.ts';
 import { registerProcessMetrics } from './metrics/process-metrics.ts';
 import { Registry } from './metrics/registry.ts';
@@ -58,7 +59,13 @@ export const OPENAPI_INFO = {
 export function createApp(appDeps: AppDeps) {
   // Each app has its own registry: two apps in one process (tests) never mix their counts.
   const metrics = new Registry();
-  const deps: AppDeps = { ...appDeps, decisions: countDecisions(metrics, appDeps.decisions) };
+  const deps: AppDeps = {
+    ...appDeps,
+    decisions: countDecisions(metrics, appDeps.decisions),
+    lookupAnswers:
+      appDeps.lookupAnswers ??
+      createAnswerCache(appDeps.config.lookupCacheBytes ?? DEFAULT_LOOKUP_CACHE_BYTES),
+  };
   registerServiceMetrics(metrics, deps);
   registerProcessMetrics(metrics);
   const app = new OpenAPIHono<AppEnv>({

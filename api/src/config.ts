@@ -55,6 +55,10 @@ export interface ServerConfig {
   shutdownMs: number;
   /** PostgreSQL connections each process's pool may open (CREDCHECK_PG_POOL). */
   pgPool: number;
+  /** How long (ms) a request waits for a PostgreSQL connection before answering 503 (CREDCHECK_PG_WAIT_MS). */
+  pgWaitMs: number;
+  /** Bytes of serialized lookup answers kept per process (CREDCHECK_LOOKUP_CACHE_MB). */
+  lookupCacheBytes: number;
 }
 
 export const CONFIG_VARS = [
@@ -62,7 +66,11 @@ export const CONFIG_VARS = [
   ['HOST', '0.0.0.0', 'Interface to listen on'],
   ['DATA_DIR', './data', 'Folder of the embedded SQLite file (credcheck.db)'],
   ['DATABASE_URL', '(unset)', 'PostgreSQL connection string; when set, PostgreSQL is used instead of SQLite'],
-  ['CREDCHECK_ADMIN_KEY', '(unset)', 'An admin API key with this value exists'],
+  [
+    'CREDCHECK_ADMIN_KEY',
+    '(unset)',
+    'An admin API key with this value exists (at least 16 characters, e.g. from `openssl rand -base64 24`); it is cut out of every problem answer',
+  ],
   ['CREDCHECK_NOW', '(unset)', 'Pins today’s date (YYYY-MM-DD or RFC 3339) for demos and tests'],
   ['CREDCHECK_DEMO', '1 with SQLite, 0 with PostgreSQL', 'Seed the demo data set when the store is empty'],
   ['CREDCHECK_BODY_LIMIT', '10485760', 'Largest accepted request body in bytes'],
@@ -148,6 +156,16 @@ export const CONFIG_VARS = [
     '10',
     'PostgreSQL connections each API process may open for queries (one more listens for changes); instances × (this + 1) must stay under the server’s max_connections',
   ],
+  [
+    'CREDCHECK_PG_WAIT_MS',
+    '5000',
+    'How long (ms) a request waits for one of the pool’s PostgreSQL connections (all busy) or for a new one to open; past it the request answers 503 with Retry-After instead of queueing past the caller’s timeout',
+  ],
+  [
+    'CREDCHECK_LOOKUP_CACHE_MB',
+    '32',
+    'Megabytes of GET /v1/subjects/{code} answers each process keeps serialized for the current data version (emptied on every change, date or catalog); 0 = none',
+  ],
 ] as const;
 
 export class ConfigError extends Error {}
@@ -168,6 +186,19 @@ function intVar(
   return n;
 }
 
+/** A key anyone could guess, or one too short to be told apart from ordinary words, is refused. */
+export const MIN_ADMIN_KEY_LENGTH = 16;
+
+function adminKey(raw: string | undefined): string | null {
+  if (!raw) return null;
+  if (raw.length < MIN_ADMIN_KEY_LENGTH || /\s/.test(raw)) {
+    throw new ConfigError(
+      `CREDCHECK_ADMIN_KEY must be at least ${MIN_ADMIN_KEY_LENGTH} characters without spaces (got ${raw.length}): use a long random value, e.g. from \`openssl rand -base64 24\``,
+    );
+  }
+  return raw;
+}
+
 export function loadConfig(env: Record<string, string | undefined>): ServerConfig {
   const databaseUrl = env.DATABASE_URL || null;
   const demoRaw = env.CREDCHECK_DEMO;
@@ -176,7 +207,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     host: env.HOST || '0.0.0.0',
     dataDir: env.DATA_DIR || './data',
     databaseUrl,
-    adminKey: env.CREDCHECK_ADMIN_KEY || null,
+    adminKey: adminKey(env.CREDCHECK_ADMIN_KEY),
     now: env.CREDCHECK_NOW || null,
     demo:
       demoRaw === undefined || demoRaw === '' ? databaseUrl === null : demoRaw === '1' || demoRaw === 'true',
@@ -202,6 +233,8 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     logFormat: logFormat(env.CREDCHECK_LOG),
     shutdownMs: intVar(env, 'CREDCHECK_SHUTDOWN_MS', 10_000, 0, 3_600_000),
     pgPool: intVar(env, 'CREDCHECK_PG_POOL', 10, 1, 1000),
+    pgWaitMs: intVar(env, 'CREDCHECK_PG_WAIT_MS', 5000, 10, 600_000),
+    lookupCacheBytes: intVar(env, 'CREDCHECK_LOOKUP_CACHE_MB', 32, 0, 65_536) * 1024 * 1024,
   };
 }
 

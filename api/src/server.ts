@@ -10,6 +10,7 @@ import { loadDefaultCatalog } from './domain/default-catalog.ts';
 import { ID_HMAC_SETTING } from './domain/person-key.ts';
 import { authDepsFrom } from './http/auth.ts';
 import { answerClientErrors } from './http/client-error.ts';
+import { alsoRedact } from './http/redact-secrets.ts';
 import { createLogger, type Logger, type LogWriter, stdWriter } from './logging/logger.ts';
 import { openRuntime } from './runtime.ts';
 import { openStore } from './store/index.ts';
@@ -63,12 +64,13 @@ export async function startServer(
   write: LogWriter = stdWriter,
 ): Promise<RunningServer> {
   const config = loadConfig(env);
+  if (config.adminKey) alsoRedact(config.adminKey);
   const logger = createLogger(config.logFormat, write);
   const log = logger.line;
   const clock = createClock(config.now ?? undefined);
   const store = await openStore(
     { DATABASE_URL: config.databaseUrl ?? undefined, DATA_DIR: config.dataDir },
-    { maxConnections: config.pgPool },
+    { maxConnections: config.pgPool, acquireTimeoutMs: config.pgWaitMs },
   );
   const { catalog, idHmacKey } = await prepareStore(store, config, clock.today(), log);
   const runtime = await openRuntime(store, {
@@ -96,6 +98,7 @@ export async function startServer(
       corsOrigins: config.corsOrigins,
       metricsToken: config.metricsToken,
       importLimit: config.importLimit,
+      lookupCacheBytes: config.lookupCacheBytes,
     },
     auth: authDepsFrom(config),
     logger,

@@ -449,5 +449,9 @@ describe('configuration', () => {
     });
     expect(() => loadConfig({ CREDCHECK_CORS_ORIGINS: 'https://portal.example/' })).toThrow(ConfigError);
     expect(() => loadConfig({ CREDCHECK_RATE_LIMIT: '-1' })).toThrow(/CREDCHECK_RATE_LIMIT/);
+    expect(() => loadConfig({ CREDCHECK_ADMIN_KEY: 'admin' })).toThrow(/CREDCHECK_ADMIN_KEY/);
+    expect(loadConfig({ CREDCHECK_ADMIN_KEY: 'operator-chosen-secret-1' }).adminKey).toBe(
+      'operator-chosen-secret-1',
+    );
   });
 });

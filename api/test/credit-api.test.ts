@@ -676,4 +676,106 @@ describe('credit API: batch lookups, name search, decisions with receipts', () =
       expect(await hot.text()).toBe(await general.text());
     });
   });
+  describe('GET /v1/subjects/{code}: answers from the cache are the answers built afresh', () => {
+    const auth = (k: string | null): Record<string, string> => (k ? { authorization: `Bearer ${k}` } : {});
+    const read = async (res: Response) => ({
+      status: res.status,
+      etag: res.headers.get('etag'),
+      type: res.headers.get('content-type'),
+      text: await res.text(),
+    });
+
+    it('found, person, clean and invalid codes, per role, on both lanes, twice', async () => {
+      const uncached = createApp({
+        ...runtime.deps,
+        config: { ...runtime.deps.config, lookupCacheBytes: 0 },
+      });
+      const codes = [
+        code.black,
+        code.red,
+        code.suspended,
+        code.clean,
+        repId,
+        'hello',
+        code.clean.slice(0, 17) + 'I',
+      ];
+      for (const who of [null, publicKey, implementerKey]) {
+        for (const c of codes) {
+          const fresh = await read(await uncached.request(`/v1/subjects/${c}`, { headers: auth(who) }));
+          for (const path of [`/v1/subjects/${c}`, `/v1/subjects/${c}?lane=app`, `/v1/subjects/${c}`]) {
+            expect(await read(await app.request(path, { headers: auth(who) }))).toEqual(fresh);
+          }
+        }
+      }
+      // The person's answer differs by role (staff mask): the cache kept them apart.
+      const pub = await (await app.request(`/v1/subjects/${repId}`, { headers: auth(publicKey) })).text();
+      const staff = await (
+        await app.request(`/v1/subjects/${repId}`, { headers: auth(implementerKey) })
+      ).text();
+      expect(pub).not.toBe(staff);
+      const etag = (await app.request(`/v1/subjects/${code.black}`)).headers.get('etag')!;
+      const again = await app.request(`/v1/subjects/${code.black}`, { headers: { 'if-none-match': etag } });
+      expect(again.status).toBe(304);
+    });
+
+    it('never answers from before a change: a new black entry shows at once after the refresh', async () => {
+      const fresh = generateUSCC(rand);
+      await store.importRecords([[org(60, fresh, '大渡口区缓存检验有限公司', RED)]], { actor: 'test' });
+      await runtime.refresh();
+      const first = await (await app.request(`/v1/subjects/${fresh}`)).json();
+      expect(first.status).toBe('red');
+      expect((await (await app.request(`/v1/subjects/${fresh}`)).json()).status).toBe('red');
+      await store.importRecords(
+        [[org(61, fresh, '大渡口区缓存检验有限公司', { basis: '（2026）渝0104执7号' })]],
+        {
+          actor: 'test',
+        },
+      );
+      await runtime.refresh();
+      const after = await (await app.request(`/v1/subjects/${fresh}`)).json();
+      expect(after.status).toBe('black');
+      expect(after.dataVersion).toBeGreaterThan(first.dataVersion);
+    });
+
+    it('never answers from before a change of date: an entry that ends today is expired tomorrow', async () => {
+      const fresh = generateUSCC(rand);
+      await store.importRecords(
+        [[org(62, fresh, '大渡口区到期检验有限公司', { validUntil: TODAY, decidedOn: '2025-01-10' })]],
+        { actor: 'test' },
+      );
+      await runtime.refresh();
+      let today = TODAY;
+      const dated = createApp({
+        ...runtime.deps,
+        clock: { now: () => new Date(`${today}T04:00:00Z`), today: () => today },
+      });
+      expect((await (await dated.request(`/v1/subjects/${fresh}`)).json()).status).toBe('black');
+      expect((await (await dated.request(`/v1/subjects/${fresh}`)).json()).status).toBe('black');
+      today = '2026-11-24';
+      const next = await (await dated.request(`/v1/subjects/${fresh}`)).json();
+      expect(next).toMatchObject({ status: 'expired', asOf: '2026-11-24' });
+    });
+
+    it('serves repeated lookups from the cache, within a small budget too', async () => {
+      const { createAnswerCache } = await import('../src/lookup/answer-cache.ts');
+      const lookupAnswers = createAnswerCache(4000);
+      const small = createApp({ ...runtime.deps, lookupAnswers });
+      const uncached = createApp({
+        ...runtime.deps,
+        config: { ...runtime.deps.config, lookupCacheBytes: 0 },
+      });
+      const codes = [code.black, code.red, code.redTainted, code.suspended, code.repRisk, code.clean];
+      for (let round = 0; round < 3; round++) {
+        for (const c of codes) {
+          const want = await read(await uncached.request(`/v1/subjects/${c}`));
+          // Asked twice in a row (a portal page and its detail view): the second is a hit.
+          for (let twice = 0; twice < 2; twice++) {
+            expect(await read(await small.request(`/v1/subjects/${c}`))).toEqual(want);
+            expect(lookupAnswers.stats().bytes).toBeLessThanOrEqual(4000);
+          }
+        }
+      }
+      expect(lookupAnswers.stats()).toMatchObject({ hits: 18, misses: 18 });
+    });
+  });
 });

@@ -294,3 +294,48 @@ describe.each(['json', 'text'] as const)(
     });
   },
 );
+
+describe('an admin key of the operator’s own shape (not cck_…)', () => {
+  const OWN_KEY = 'Operator/Chosen+Admin=Secret-7Hq2Wm';
+  let api: ApiProcess;
+
+  beforeAll(async () => {
+    api = await startApiProcess({ CREDCHECK_DEMO: '0', CREDCHECK_ADMIN_KEY: OWN_KEY });
+  }, 60_000);
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  it('works as a key and is cut out of problems that quote it, in paths, field names and values', async () => {
+    const auth = { authorization: `Bearer ${OWN_KEY}` };
+    expect((await fetch(`${api.url}/v1/me`, { headers: auth })).status).toBe(200);
+    const answers: string[] = [];
+    const send = async (path: string, init: RequestInit = {}) => {
+      const res = await fetch(api.url + path, { ...init, headers: { ...auth, ...init.headers } });
+      const text = await res.text();
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+      answers.push(text);
+    };
+    await send(`/v1/decisions/${encodeURIComponent(OWN_KEY)}`);
+    await send(`/v1/subjects/${encodeURIComponent(OWN_KEY)}`);
+    const post = (body: unknown) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    await send(
+      '/v1/decisions',
+      post({ scenario: 'gov-procurement', subject: { code: usccFor(2) }, [OWN_KEY]: 1 }),
+    );
+    await send('/v1/decisions', post({ scenario: OWN_KEY, subject: { code: OWN_KEY } }));
+    await send('/v1/webhooks', post({ url: `https://${OWN_KEY}.example/h`, events: [OWN_KEY] }));
+    expect(answers.flatMap((a) => leaks(a, [OWN_KEY]).map((l) => `${l} in ${a}`))).toEqual([]);
+    expect(leaks(api.output(), [OWN_KEY])).toEqual([]);
+  });
+
+  it('refuses to start with a short admin key', async () => {
+    await expect(startApiProcess({ CREDCHECK_DEMO: '0', CREDCHECK_ADMIN_KEY: 'admin123' })).rejects.toThrow(
+      /CREDCHECK_ADMIN_KEY must be at least 16 characters/,
+    );
+  });
+});

@@ -6,6 +6,7 @@ import type { DueProcessService } from '../due-process/service.ts';
 import type { LiveIndex } from '../index/live-index.ts';
 import type { RefreshStatus } from '../index/refresher.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { AnswerCache } from '../lookup/answer-cache.ts';
 import type { ClearanceService } from '../oversight/clearances.ts';
 import type { SnapshotPublisher } from '../snapshots/publisher.ts';
 import type { Store } from '../store/types.ts';
@@ -24,6 +25,8 @@ export interface AppConfig {
   webhookAllowHttp?: boolean;
   /** When set, /metrics asks for `Authorization: Bearer <token>` (CREDCHECK_METRICS_TOKEN); default open. */
   metricsToken?: string | null;
+  /** Bytes of serialized lookup answers kept (CREDCHECK_LOOKUP_CACHE_MB); default 32 MiB, 0 = none. */
+  lookupCacheBytes?: number;
 }
 
 /** What the operations endpoints (/readyz, /metrics) and a draining server need from the runtime. */
@@ -59,6 +62,8 @@ export interface AppDeps {
   auth?: AuthDeps;
   /** Readiness and shutdown state; absent, /readyz judges by the change lag alone. */
   ops?: OpsDeps;
+  /** Serialized lookup answers of the current data version; createApp makes one when absent. */
+  lookupAnswers?: AnswerCache;
   /** Where log lines go (CREDCHECK_LOG); absent, request lines are not written and errors go to stderr. */
   logger?: Logger;
 }

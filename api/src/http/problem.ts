@@ -48,7 +48,7 @@ export function problemBody(slug: ProblemSlug, input: ProblemInput, instance?: s
 /** A response as plain data: what the hot lookup lane sends without building a Hono context. */
 export interface Answer {
   status: number;
-  body: string | null;
+  body: string | Uint8Array<ArrayBuffer> | null;
   headers: Record<string, string>;
 }
 

@@ -9,6 +9,7 @@ import {
   ProblemSchema,
   SubjectLookupSchema,
 } from '../http/schemas.ts';
+import type { AnswerCache } from '../lookup/answer-cache.ts';
 import { foundView, type LookupContext, lookupCode } from '../lookup/lookup.ts';
 import type { Visibility } from '../views/subject.ts';
 
@@ -71,7 +72,13 @@ export function subjectRoutes() {
     const ctx = lookupContext(c.get('deps'), visibilityOf(c.get('principal')));
     return answer(
       c,
-      answerLookup(ctx, c.req.valid('param').code, c.req.header('if-none-match'), c.req.path),
+      cachedLookupAnswer(
+        ctx,
+        c.get('deps').lookupAnswers,
+        c.req.valid('param').code,
+        c.req.header('if-none-match'),
+        c.req.path,
+      ),
     ) as never;
   });
 
@@ -121,7 +128,8 @@ export function answerLookup(
       {
         detail: shape ? found.failure.message : `${found.failure.message} It is on no list.`,
         detailZh: shape ? found.failure.messageZh : `${found.failure.messageZh}该代码不在任何名单中。`,
-        extra: { code: found.code ?? undefined, failure: found.failure },
+        // Input of the wrong length or characters is not a code: not echoed (it may be a pasted secret).
+        extra: { code: shape ? undefined : (found.code ?? undefined), failure: found.failure },
       },
       instance,
     );
@@ -138,14 +146,43 @@ export function answerLookup(
     );
   }
   const etag = `W/"${found.subject.id}-${found.etagSeq}-${ctx.today}-${ctx.visibility}"`;
-  if (ifNoneMatch === etag)
-    return { status: 304, body: null, headers: { ETag: etag, 'Cache-Control': 'no-cache' } };
+  if (ifNoneMatch === etag) return notModified(etag);
   return {
     status: 200,
     body: JSON.stringify(foundView(ctx, found)),
     headers: { 'content-type': 'application/json', ETag: etag, 'Cache-Control': 'no-cache' },
   };
 }
+
+/**
+ * answerLookup through the cache of serialized answers: the same answer, built once per data
+ * version. The key holds everything the answer depends on besides that version.
+ */
+export function cachedLookupAnswer(
+  ctx: LookupContext,
+  cache: AnswerCache | undefined,
+  code: string,
+  ifNoneMatch: string | null | undefined,
+  instance: string,
+): Answer {
+  if (cache === undefined) return answerLookup(ctx, code, ifNoneMatch, instance);
+  const version = { seq: ctx.index.seq, today: ctx.today, catalog: ctx.catalog };
+  const key = `${ctx.visibility} ${instance} ${code}`;
+  let hit = cache.get(key, version);
+  if (hit === undefined) {
+    const built = answerLookup(ctx, code, null, instance);
+    hit = cache.put(key, version, built, built.status === 200 ? (built.headers.ETag ?? null) : null);
+  }
+  if (hit.etag !== null && ifNoneMatch === hit.etag) return notModified(hit.etag);
+  // The caller adds its own headers to a copy, never to the cached ones.
+  return { status: hit.status, body: hit.body, headers: { ...hit.headers } };
+}
+
+const notModified = (etag: string): Answer => ({
+  status: 304,
+  body: null,
+  headers: { ETag: etag, 'Cache-Control': 'no-cache' },
+});
 
 export function visibilityOf(principal: AppEnv['Variables']['principal'] | undefined): Visibility {
   return can(principal ?? ANONYMOUS, 'see-staff-mask') ? 'staff' : 'public';

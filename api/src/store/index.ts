@@ -16,7 +16,7 @@ export const SQLITE_FILE_NAME = 'credcheck.db';
  */
 export async function openStore(
   env: { DATABASE_URL?: string | undefined; DATA_DIR?: string | undefined },
-  opts: StoreOptions & Pick<PostgresStoreOptions, 'maxConnections'> = {},
+  opts: StoreOptions & Pick<PostgresStoreOptions, 'maxConnections' | 'acquireTimeoutMs'> = {},
 ): Promise<Store> {
   const store = env.DATABASE_URL
     ? openPostgresStore(env.DATABASE_URL, opts)

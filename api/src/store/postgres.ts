@@ -58,6 +58,12 @@ export interface PostgresStoreOptions extends StoreOptions {
   schema?: string;
   /** Pool size (default 10). */
   maxConnections?: number;
+  /**
+   * How long a query waits for a connection of the pool (all busy) or for a new one to open, in ms
+   * (default 5000). Past it the query fails as the store being unavailable (503 with Retry-After),
+   * instead of queueing past the caller's own timeout.
+   */
+  acquireTimeoutMs?: number;
   /** Staged rows merged at a time during an import (default 50,000); tests set it low to cross merge boundaries. */
   mergeEvery?: number;
   /**
@@ -66,6 +72,8 @@ export interface PostgresStoreOptions extends StoreOptions {
    */
   applicationName?: string;
 }
+
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = 5000;
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
@@ -86,7 +94,11 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
     fallback_application_name: opts.applicationName ?? `credcheck-${process.pid}`,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   };
-  const pool = new pg.Pool({ ...clientConfig, max: opts.maxConnections ?? 10 });
+  const pool = new pg.Pool({
+    ...clientConfig,
+    max: opts.maxConnections ?? 10,
+    connectionTimeoutMillis: opts.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+  });
   // An idle client losing its connection is dropped by the pool; without a listener it would crash the process.
   pool.on('error', () => {});
   // A checked-out client whose connection is lost between statements (a terminated backend, a
