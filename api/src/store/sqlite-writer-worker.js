@@ -32,7 +32,8 @@ parentPort.on('message', (msg) => {
     return;
   }
   try {
-    writeAll.immediate(msg.rows, msg.audit);
+    const [rows, audit] = JSON.parse(msg.batch);
+    writeAll.immediate(rows, audit);
     parentPort.postMessage({ id: msg.id });
   } catch (err) {
     parentPort.postMessage({ id: msg.id, error: { message: err.message, code: err.code } });
