@@ -148,7 +148,8 @@ export function createAuth(deps: AppDeps): {
   };
 
   const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const address = () => clientAddress(c, opts.trustProxy);
+    // Bound rather than a named arrow: the TypeScript loader's keep-names helper runs on every one.
+    const address = clientAddress.bind(null, c, opts.trustProxy);
     const header = c.req.header('authorization');
     const admission =
       gate.admitSync(header, address, Date.now()) ?? (await gate.admit(header, address, Date.now()));
