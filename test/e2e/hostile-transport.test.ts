@@ -301,6 +301,36 @@ describe.each(stores)('$name: hostile bytes over a real socket', ({ name, skip }
       await stillWhole('oversized bodies');
     });
 
+    it('a client that sends its whole oversized body and asks to close reads the 413, not a reset', async () => {
+      const over = Buffer.alloc(LIMIT + 2_000_000, 0x20);
+      for (let i = 0; i < 5; i++) {
+        for (const framing of ['declared', 'chunked'] as const) {
+          const parts =
+            framing === 'declared'
+              ? [
+                  head('POST', '/v1/decisions', {
+                    'content-type': 'application/json',
+                    'content-length': over.length,
+                    connection: 'close',
+                  }),
+                  over,
+                ]
+              : [
+                  head('POST', '/v1/decisions', {
+                    'content-type': 'application/json',
+                    'transfer-encoding': 'chunked',
+                    connection: 'close',
+                  }),
+                  `${over.length.toString(16)}\r\n`,
+                  over,
+                  '\r\n0\r\n\r\n',
+                ];
+          expectProblem(await raw(port, parts, { end: false }), 413, `${framing}, try ${i + 1}`);
+        }
+      }
+      await stillWhole('oversized bodies with Connection: close');
+    });
+
     it('bodies cut short: the process neither crashes nor hangs, and other requests go on meanwhile', async () => {
       const pending: Array<Promise<unknown>> = [];
       for (const [method, path] of writes) {

@@ -12,29 +12,57 @@ const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS']);
  * going through a WHATWG Request and stream. On the decision path that build-up cost more than
  * the decision itself. Outside Node (app.request in tests) Hono's own body limit applies.
  */
+/**
+ * How much more of a refused body is read, and for how long, before the 413 goes out. A client
+ * that asked to close the connection (or any client, once the server closes) would otherwise have
+ * its unread upload answered by a TCP reset, which throws away the 413 before it can be read.
+ */
+const LINGER_BYTES = 16 * 1024 * 1024;
+const LINGER_MS = 5000;
+
 export function readBody(maxSize: number): MiddlewareHandler<AppEnv> {
-  const tooLarge = (c: Context) =>
-    problem(c, 'payload-too-large', {
-      detail: `The request body exceeds ${maxSize} bytes.`,
-      detailZh: `请求体超过 ${maxSize} 字节的上限。`,
-    });
-  const fallback = bodyLimit({ maxSize, onError: tooLarge });
+  const tooLarge = (c: Context, drained = true) =>
+    problem(
+      c,
+      'payload-too-large',
+      {
+        detail: `The request body exceeds ${maxSize} bytes.`,
+        detailZh: `请求体超过 ${maxSize} 字节的上限。`,
+      },
+      // The rest of the body is still on its way: the connection cannot carry another request.
+      drained ? undefined : { Connection: 'close' },
+    );
+  const fallback = bodyLimit({ maxSize, onError: (c) => tooLarge(c) });
 
   return async (c, next) => {
     if (NO_BODY.has(c.req.method)) return next();
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
     if (incoming === undefined || incoming.readableEnded) return fallback(c, next);
     const declared = Number(c.req.header('content-length'));
-    if (declared > maxSize) return tooLarge(c);
+    // Far too large to be worth reading: refused at once (the client may see a reset).
+    if (declared - maxSize > LINGER_BYTES) return tooLarge(c, false);
 
     const chunks: Buffer[] = [];
     let size = 0;
+    // Past the limit, the rest is read and dropped (see LINGER_BYTES) before the 413 goes out.
+    let over = declared > maxSize;
+    let lingerUntil = over ? performance.now() + LINGER_MS : 0;
     try {
       for await (const chunk of incoming as AsyncIterable<Buffer>) {
         size += chunk.length;
-        if (size > maxSize) return tooLarge(c);
+        if (over) {
+          if (size > maxSize + LINGER_BYTES || performance.now() > lingerUntil) return tooLarge(c, false);
+          continue;
+        }
+        if (size > maxSize) {
+          over = true;
+          lingerUntil = performance.now() + LINGER_MS;
+          chunks.length = 0;
+          continue;
+        }
         chunks.push(chunk);
       }
+      if (over) return tooLarge(c);
     } catch {
       // The client hung up, or its chunked framing broke, mid-body: its mistake (a 4xx in the log
       // and the metrics), not the store's; whatever it sent is dropped unread.
