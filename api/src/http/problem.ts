@@ -49,7 +49,8 @@ export function problemBody(slug: ProblemSlug, input: ProblemInput, instance?: s
 export interface Answer {
   status: number;
   body: string | Uint8Array<ArrayBuffer> | null;
-  headers: Record<string, string>;
+  /** Never changed once made: a cached lookup answer hands out its own. */
+  headers: Readonly<Record<string, string>>;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';

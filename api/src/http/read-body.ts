@@ -7,12 +7,6 @@ import { problem } from './problem.ts';
 const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Reads a request body once, straight from Node's socket stream, refusing it past `maxSize`
- * (413), and hands it to Hono's body cache so that validators and handlers parse it without
- * going through a WHATWG Request and stream. On the decision path that build-up cost more than
- * the decision itself. Outside Node (app.request in tests) Hono's own body limit applies.
- */
-/**
  * How much more of a refused body is read, and for how long, before the 413 goes out. A client
  * that asked to close the connection (or any client, once the server closes) would otherwise have
  * its unread upload answered by a TCP reset, which throws away the 413 before it can be read.
@@ -20,6 +14,12 @@ const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS']);
 const LINGER_BYTES = 16 * 1024 * 1024;
 const LINGER_MS = 5000;
 
+/**
+ * Reads a request body once, straight from Node's socket stream, refusing it past `maxSize`
+ * (413), and hands it to Hono's body cache so that validators and handlers parse it without
+ * going through a WHATWG Request and stream. On the decision path that build-up cost more than
+ * the decision itself. Outside Node (app.request in tests) Hono's own body limit applies.
+ */
 export function readBody(maxSize: number): MiddlewareHandler<AppEnv> {
   const tooLarge = (c: Context, drained = true) =>
     problem(
@@ -44,25 +44,23 @@ export function readBody(maxSize: number): MiddlewareHandler<AppEnv> {
 
     const chunks: Buffer[] = [];
     let size = 0;
-    // Past the limit, the rest is read and dropped (see LINGER_BYTES) before the 413 goes out.
-    let over = declared > maxSize;
-    let lingerUntil = over ? performance.now() + LINGER_MS : 0;
+    // Set once the body is over the limit: the rest is read and dropped (see LINGER_BYTES) until then.
+    let lingerUntil = declared > maxSize ? performance.now() + LINGER_MS : null;
     try {
       for await (const chunk of incoming as AsyncIterable<Buffer>) {
         size += chunk.length;
-        if (over) {
+        if (lingerUntil !== null) {
           if (size > maxSize + LINGER_BYTES || performance.now() > lingerUntil) return tooLarge(c, false);
           continue;
         }
         if (size > maxSize) {
-          over = true;
           lingerUntil = performance.now() + LINGER_MS;
           chunks.length = 0;
           continue;
         }
         chunks.push(chunk);
       }
-      if (over) return tooLarge(c);
+      if (lingerUntil !== null) return tooLarge(c);
     } catch {
       // The client hung up, or its chunked framing broke, mid-body: its mistake (a 4xx in the log
       // and the metrics), not the store's; whatever it sent is dropped unread.

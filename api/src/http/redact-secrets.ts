@@ -6,6 +6,8 @@
  */
 const API_KEY = /(cck_[A-Za-z0-9_-]{4})[A-Za-z0-9_-]+/g;
 const WEBHOOK_SECRET = /whsec_[A-Za-z0-9+/=%_-]+/g;
+/** A whole value in the API key format: API_KEY already redacts it. */
+const API_KEY_SHAPE = /^cck_[A-Za-z0-9_-]+$/;
 
 /**
  * Secrets of other shapes this process knows, as they appear in text and inside JSON strings: an
@@ -22,8 +24,6 @@ export function alsoRedact(secret: string): void {
   known.add(JSON.stringify(secret).slice(1, -1));
   known.add(encodeURIComponent(secret));
 }
-
-const API_KEY_SHAPE = /^cck_[A-Za-z0-9_-]+$/;
 
 export function redactSecrets(text: string): string {
   let out = text;

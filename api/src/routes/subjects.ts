@@ -174,8 +174,7 @@ export function cachedLookupAnswer(
     hit = cache.put(key, version, built, built.status === 200 ? (built.headers.ETag ?? null) : null);
   }
   if (hit.etag !== null && ifNoneMatch === hit.etag) return notModified(hit.etag);
-  // The caller adds its own headers to a copy, never to the cached ones.
-  return { status: hit.status, body: hit.body, headers: { ...hit.headers } };
+  return { status: hit.status, body: hit.body, headers: hit.headers };
 }
 
 const notModified = (etag: string): Answer => ({
