@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useI18n } from '../i18n/context.tsx';
 import type { MessageKey } from '../i18n/zh.ts';
+import { Field } from './Field.tsx';
 
 interface QueueTableProps {
   /** Column headings, in order; the last column holds the row's action. */
@@ -42,5 +43,37 @@ export function QueueTable({ columns, count, loaded, overdueNotice, children }: 
         </div>
       )}
     </>
+  );
+}
+
+interface QueueStatusFilterProps<S extends string> {
+  statuses: readonly S[];
+  value: S;
+  /** The message naming a status in this queue. */
+  labelOf: (status: S) => MessageKey;
+  /** Called with the chosen status (the page then starts again from the first). */
+  onChange: (status: S) => void;
+}
+
+/** The status filter above a due-process queue. */
+export function QueueStatusFilter<S extends string>({
+  statuses,
+  value,
+  labelOf,
+  onChange,
+}: QueueStatusFilterProps<S>) {
+  const { t } = useI18n();
+  return (
+    <Field label={t('entry.status')}>
+      {(p) => (
+        <select {...p} value={value} onChange={(e) => onChange(e.target.value as S)}>
+          {statuses.map((s) => (
+            <option key={s} value={s}>
+              {t(labelOf(s))}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }

@@ -5,7 +5,7 @@ import { DeadlineCell } from '../components/Deadline.tsx';
 import { Field } from '../components/Field.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
-import { QueueTable } from '../components/QueueTable.tsx';
+import { QueueStatusFilter, QueueTable } from '../components/QueueTable.tsx';
 import { useI18n } from '../i18n/context.tsx';
 import { urgency } from '../lib/due-process.ts';
 import { currentCursor, FIRST_PAGE, type PageState } from '../lib/paging.ts';
@@ -40,24 +40,15 @@ export function Objections() {
     <section aria-labelledby="objections-title">
       <h1 id="objections-title">{t('objections.title')}</h1>
       <div className="filters">
-        <Field label={t('entry.status')}>
-          {(p) => (
-            <select
-              {...p}
-              value={status}
-              onChange={(e) => {
-                setStatus(e.target.value as StatusFilter);
-                setPage(FIRST_PAGE);
-              }}
-            >
-              {(['pending', 'upheld', 'rejected'] as const).map((s) => (
-                <option key={s} value={s}>
-                  {t(`objectionStatus.${s}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <QueueStatusFilter
+          statuses={['pending', 'upheld', 'rejected'] as const}
+          value={status}
+          labelOf={(s) => `objectionStatus.${s}`}
+          onChange={(s) => {
+            setStatus(s);
+            setPage(FIRST_PAGE);
+          }}
+        />
         <div className="field checkbox">
           <label>
             <input

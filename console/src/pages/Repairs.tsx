@@ -5,7 +5,7 @@ import { DeadlineCell } from '../components/Deadline.tsx';
 import { Field } from '../components/Field.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
-import { QueueTable } from '../components/QueueTable.tsx';
+import { QueueStatusFilter, QueueTable } from '../components/QueueTable.tsx';
 import { useI18n } from '../i18n/context.tsx';
 import { urgency } from '../lib/due-process.ts';
 import { currentCursor, FIRST_PAGE, type PageState } from '../lib/paging.ts';
@@ -34,24 +34,15 @@ export function Repairs() {
     <section aria-labelledby="repairs-title">
       <h1 id="repairs-title">{t('repairs.title')}</h1>
       <div className="filters">
-        <Field label={t('entry.status')}>
-          {(p) => (
-            <select
-              {...p}
-              value={status}
-              onChange={(e) => {
-                setStatus(e.target.value as StatusFilter);
-                setPage(FIRST_PAGE);
-              }}
-            >
-              {(['pending', 'approved', 'rejected'] as const).map((s) => (
-                <option key={s} value={s}>
-                  {t(`repairStatus.${s}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <QueueStatusFilter
+          statuses={['pending', 'approved', 'rejected'] as const}
+          value={status}
+          labelOf={(s) => `repairStatus.${s}`}
+          onChange={(s) => {
+            setStatus(s);
+            setPage(FIRST_PAGE);
+          }}
+        />
       </div>
       <ProblemAlert error={list.error} />
       <QueueTable
