@@ -79,8 +79,8 @@ const getStep = createRoute({
 export function snapshotRoutes() {
   const app = new OpenAPIHono<AppEnv>();
 
-  app.openapi(getSnapshot, (c) => {
-    const published = publisherOf(c)?.current();
+  app.openapi(getSnapshot, async (c) => {
+    const published = await publisherOf(c)?.awaitCurrent(FIRST_BUILD_WAIT_MS);
     if (!published) return notYet(c) as never;
     const etag = `"${published.checksum}"`;
     c.header('ETag', etag);
@@ -92,9 +92,9 @@ export function snapshotRoutes() {
     }) as never;
   });
 
-  app.openapi(syncSnapshot, (c) => {
+  app.openapi(syncSnapshot, async (c) => {
     const publisher = publisherOf(c);
-    const published = publisher?.current();
+    const published = await publisher?.awaitCurrent(FIRST_BUILD_WAIT_MS);
     if (!publisher || !published) return notYet(c) as never;
     const { from } = c.req.valid('query');
     const steps = publisher.stepsFrom(from);
@@ -142,6 +142,9 @@ export function snapshotRoutes() {
 
   return app;
 }
+
+/** How long a request waits for the first version before the 503: long enough for a county's lists. */
+const FIRST_BUILD_WAIT_MS = 3000;
 
 function publisherOf(c: Context<AppEnv>): SnapshotPublisher | undefined {
   return c.get('deps').snapshots;
