@@ -205,6 +205,31 @@ describe('credit API: batch lookups, name search, decisions with receipts', () =
       expect(body.dataVersion).toBe(runtime.deps.index.seq);
     });
 
+    it('answers a batch again from the cache byte for byte, each found item as its single lookup shows it', async () => {
+      const codes = [code.black, code.clean, 'hello', repId, code.black.toLowerCase(), ` ${code.black}`];
+      for (const key of [null, implementerKey]) {
+        const first = Buffer.from(await (await post('/v1/subjects/batch', { codes }, key)).arrayBuffer());
+        const again = Buffer.from(await (await post('/v1/subjects/batch', { codes }, key)).arrayBuffer());
+        expect(again.equals(first)).toBe(true);
+        const body = JSON.parse(first.toString('utf8'));
+        for (const item of body.items.filter((i: { result: string }) => i.result === 'found')) {
+          const one = await (
+            await app.request(`/v1/subjects/${encodeURIComponent(codes[item.index]!)}`, {
+              headers: key ? { authorization: `Bearer ${key}` } : {},
+            })
+          ).json();
+          const { index, code: shown, result, ...rest } = item;
+          expect(rest).toEqual({
+            match: one.match,
+            status: one.status,
+            subject: one.subject,
+            entries: one.entries,
+            warnings: one.warnings,
+          });
+        }
+      }
+    });
+
     it('shows staff roles the staff mask', async () => {
       const res = await post('/v1/subjects/batch', { codes: [repId] });
       const body = await res.json();

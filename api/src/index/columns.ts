@@ -128,7 +128,7 @@ function formatPackedDate(packed: number): string {
   return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
-const HEX = '0123456789abcdef';
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 const ODD = 0xffffffff;
 
 function hexValue(c: number): number {
@@ -147,12 +147,6 @@ function hexWord(id: string, from: number, digits: number): number {
   return word;
 }
 
-function hexOf(word: number, digits: number): string {
-  let out = '';
-  for (let shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += HEX[(word >>> shift) & 15];
-  return out;
-}
-
 /**
  * Record ids (`sub_` or `ent_` + 20 hex digits, see store/ids.ts) packed into 12 bytes instead of a
  * 40-byte string; an id of any other shape is kept as it is, so nothing depends on the format.
@@ -160,12 +154,15 @@ function hexOf(word: number, digits: number): string {
 export class IdColumn {
   private words: Uint32Array;
   private readonly odd = new Map<number, string>();
+  /** The prefix's char codes, then room for the 20 hex digits `get` writes. */
+  private readonly chars: number[];
 
   constructor(
     private readonly prefix: string,
     expectedRows = 0,
   ) {
     this.words = new Uint32Array(expectedRows * 3);
+    this.chars = [...Array.from(prefix, (c) => c.charCodeAt(0)), ...new Array<number>(20).fill(0)];
   }
 
   set(row: number, id: string): void {
@@ -187,9 +184,17 @@ export class IdColumn {
     const at = row * 3;
     const w2 = this.words[at + 2] as number;
     if (w2 === ODD) return this.odd.get(row) as string;
-    return (
-      this.prefix + hexOf(this.words[at] as number, 8) + hexOf(this.words[at + 1] as number, 8) + hexOf(w2, 4)
-    );
+    // Char codes into one reused array, made a string in one call: a flat string, where appending
+    // digit by digit made twenty concatenations per id and a rope JSON.stringify had to flatten
+    // (ids were a tenth of a 10,000-code batch).
+    const chars = this.chars;
+    const w0 = this.words[at] as number;
+    const w1 = this.words[at + 1] as number;
+    let i = this.prefix.length;
+    for (let shift = 28; shift >= 0; shift -= 4) chars[i++] = HEX_CODES[(w0 >>> shift) & 15]!;
+    for (let shift = 28; shift >= 0; shift -= 4) chars[i++] = HEX_CODES[(w1 >>> shift) & 15]!;
+    for (let shift = 12; shift >= 0; shift -= 4) chars[i++] = HEX_CODES[(w2 >>> shift) & 15]!;
+    return String.fromCharCode.apply(null, chars);
   }
 
   equals(row: number, id: string): boolean {

@@ -38,7 +38,8 @@ export interface AnswerCache {
 }
 
 /**
- * GET /v1/subjects/{code} answers of the current data version, serialized once. Building a lookup
+ * GET /v1/subjects/{code} answers of the current data version, serialized once (and, under keys of
+ * their own, the found items of batches: lookup/batch-answer.ts). Building a lookup
  * answer (entries' statuses at today's date, masking, JSON) costs several times what the rest of
  * the request does, and the same subjects are asked for again and again: the bidders of a portal,
  * a bank's borrowers. Bounded by bytes of body (first in, first out: a subject asked for again

@@ -42,7 +42,11 @@ export type LookupResult =
  * for the caller's role (never the clear ID, not even to the caller who sent it).
  */
 export function lookupCode(ctx: LookupContext, input: string): LookupResult {
-  const resolved = resolveCode(input, ctx.idHmacKey);
+  return lookupResolved(ctx, resolveCode(input, ctx.idHmacKey));
+}
+
+/** lookupCode of a code already resolved (the batch resolves first to find cached items). */
+export function lookupResolved(ctx: LookupContext, resolved: ResolvedCode): LookupResult {
   const code = shownCode(resolved, ctx.visibility);
   if (!resolved.usable) return { result: 'invalid', code, status: 'invalid', failure: resolved.failure };
   const found = ctx.index.facts(resolved.key);
@@ -79,7 +83,7 @@ export function foundView(ctx: LookupContext, found: Extract<LookupResult, { res
   };
 }
 
-function shownCode(resolved: ResolvedCode, visibility: Visibility): string | null {
+export function shownCode(resolved: ResolvedCode, visibility: Visibility): string | null {
   if (resolved.display === null) return null;
   const isId = resolved.usable && resolved.kind === 'resident-id';
   return isId && visibility === 'public' ? maskIdPublic(resolved.display) : resolved.display;

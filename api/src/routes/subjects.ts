@@ -10,6 +10,7 @@ import {
   SubjectLookupSchema,
 } from '../http/schemas.ts';
 import type { AnswerCache } from '../lookup/answer-cache.ts';
+import { batchLookupBody } from '../lookup/batch-answer.ts';
 import { foundView, type LookupContext, lookupCode } from '../lookup/lookup.ts';
 import type { Visibility } from '../views/subject.ts';
 
@@ -85,24 +86,8 @@ export function subjectRoutes() {
   app.openapi(batchLookup, (c) => {
     const started = performance.now();
     const ctx = lookupContext(c.get('deps'), visibilityOf(c.get('principal')));
-    const { codes } = c.req.valid('json');
-    const counts = { found: 0, notFound: 0, invalid: 0 };
-    const items = codes.map((code, index) => {
-      const r = lookupCode(ctx, code);
-      if (r.result === 'found') {
-        counts.found++;
-        const { match, status, subject, entries, warnings } = foundView(ctx, r);
-        return { index, code: r.code, result: r.result, match, status, subject, entries, warnings };
-      }
-      if (r.result === 'not-found') {
-        counts.notFound++;
-        return { index, code: r.code, result: r.result, status: r.status, warnings: r.warnings };
-      }
-      counts.invalid++;
-      return { index, code: r.code, result: r.result, status: r.status, failure: r.failure };
-    });
-    const body = JSON.stringify({ dataVersion: ctx.index.seq, asOf: ctx.today, counts, items });
-    // Integrators size their batches by this: lookup and serialization, without the network.
+    const { body } = batchLookupBody(ctx, c.get('deps').lookupAnswers, c.req.valid('json').codes);
+    // Integrators size their batches by this: lookup and serialization to bytes, without the network.
     c.header('Server-Timing', `app;dur=${(performance.now() - started).toFixed(1)}`);
     return c.body(body, 200, { 'content-type': 'application/json' }) as never;
   });
