@@ -81,29 +81,40 @@ const SLAB_BYTES = 4 * 1024 * 1024;
 let slab: Buffer<ArrayBuffer> = Buffer.allocUnsafeSlow(0);
 let slabUsed = 0;
 
-/** Appends text (as UTF-8) and bytes to one growing buffer. */
+/**
+ * Appends text (as UTF-8) and bytes to one growing buffer. Text is gathered and written in one call
+ * before the next bytes: a native write per comma, prefix and brace cost more than the copies.
+ */
 class ByteWriter {
   private buf: Buffer;
-  length = 0;
+  private used = 0;
+  private pending = '';
 
   constructor(initial: number) {
     this.buf = Buffer.allocUnsafe(Math.max(1024, initial));
   }
 
+  /** Bytes written so far. */
+  get length(): number {
+    this.flush();
+    return this.used;
+  }
+
   text(s: string): void {
-    // At most three bytes per UTF-16 unit.
-    this.room(s.length * 3);
-    this.length += this.buf.write(s, this.length);
+    this.pending += s;
+    if (this.pending.length > 16_384) this.flush();
   }
 
   bytes(b: Uint8Array): void {
+    this.flush();
     this.room(b.byteLength);
-    this.buf.set(b, this.length);
-    this.length += b.byteLength;
+    this.buf.set(b, this.used);
+    this.used += b.byteLength;
   }
 
   /** A copy of bytes [from, to) written so far, kept in a shared slab. */
   copy(from: number, to: number): Uint8Array<ArrayBuffer> {
+    this.flush();
     const n = to - from;
     if (slab.length - slabUsed < n) {
       slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, n));
@@ -116,13 +127,22 @@ class ByteWriter {
   }
 
   done(): Buffer {
-    return this.buf.subarray(0, this.length);
+    this.flush();
+    return this.buf.subarray(0, this.used);
+  }
+
+  private flush(): void {
+    if (this.pending === '') return;
+    // At most three bytes per UTF-16 unit.
+    this.room(this.pending.length * 3);
+    this.used += this.buf.write(this.pending, this.used);
+    this.pending = '';
   }
 
   private room(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
-    this.buf.copy(bigger, 0, 0, this.length);
+    if (this.used + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + n));
+    this.buf.copy(bigger, 0, 0, this.used);
     this.buf = bigger;
   }
 }
