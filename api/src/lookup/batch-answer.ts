@@ -72,21 +72,11 @@ function foundPrefix(index: number, code: string | null): string {
 }
 
 /**
- * Cached parts are views into slabs of a few megabytes: a buffer of its own for each kilobyte part
- * cost more (allocation and the garbage collector's accounting of outside memory) than building the
- * part. A slab is freed once the cache holds none of its parts (the cache empties at each change of
- * the data version).
- */
-const SLAB_BYTES = 4 * 1024 * 1024;
-let slab: Buffer<ArrayBuffer> = Buffer.allocUnsafeSlow(0);
-let slabUsed = 0;
-
-/**
  * Appends text (as UTF-8) and bytes to one growing buffer. Text is gathered and written in one call
  * before the next bytes: a native write per comma, prefix and brace cost more than the copies.
  */
 class ByteWriter {
-  private buf: Buffer;
+  private buf: Buffer<ArrayBuffer>;
   private used = 0;
   private pending = '';
 
@@ -112,18 +102,11 @@ class ByteWriter {
     this.used += b.byteLength;
   }
 
-  /** A copy of bytes [from, to) written so far, kept in a shared slab. */
+  /** A copy of bytes [from, to) written so far. */
   copy(from: number, to: number): Uint8Array<ArrayBuffer> {
     this.flush();
-    const n = to - from;
-    if (slab.length - slabUsed < n) {
-      slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, n));
-      slabUsed = 0;
-    }
-    // TypedArray#set: Buffer#copy's argument handling cost more than the copy of a kilobyte.
-    slab.set(new Uint8Array(this.buf.buffer, this.buf.byteOffset + from, n), slabUsed);
-    slabUsed += n;
-    return slab.subarray(slabUsed - n, slabUsed);
+    const at = this.buf.byteOffset;
+    return new Uint8Array(this.buf.buffer.slice(at + from, at + to));
   }
 
   done(): Buffer {
