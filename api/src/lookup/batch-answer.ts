@@ -23,7 +23,7 @@ export function batchLookupBody(
 ): { body: Uint8Array<ArrayBuffer>; counts: BatchCounts } {
   const counts: BatchCounts = { found: 0, notFound: 0, invalid: 0 };
   const version: AnswerVersion = { seq: ctx.index.seq, today: ctx.today, catalog: ctx.catalog };
-  const out = new ByteWriter(codes.length * 64);
+  const out = new ByteWriter(codes.length * 128);
   for (let index = 0; index < codes.length; index++) {
     if (index > 0) out.text(',');
     const resolved = resolveCode(codes[index]!, ctx.idHmacKey);
@@ -60,16 +60,18 @@ export function batchLookupBody(
       );
     }
   }
-  const head = Buffer.from(
-    `{"dataVersion":${ctx.index.seq},"asOf":${JSON.stringify(ctx.today)},"counts":${JSON.stringify(counts)},"items":[`,
-  );
-  return { body: Buffer.concat([head, out.done(), Buffer.from(']}')]), counts };
+  out.text(']}');
+  const head = `{"dataVersion":${ctx.index.seq},"asOf":${JSON.stringify(ctx.today)},"counts":${JSON.stringify(counts)},"items":[`;
+  return { body: out.done(head), counts };
 }
 
 /** How a found item starts; JSON.stringify of the item writes the same before `match`. */
 function foundPrefix(index: number, code: string | null): string {
   return `{"index":${index},"code":${JSON.stringify(code)},"result":"found",`;
 }
+
+/** Bytes kept free before the body for its head (the batch's head is under 150). */
+const HEAD_ROOM = 256;
 
 /**
  * Appends text (as UTF-8) and bytes to one growing buffer. Text is gathered and written in one call
@@ -81,10 +83,11 @@ class ByteWriter {
   private pending = '';
 
   constructor(initial: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(1024, initial));
+    this.buf = Buffer.allocUnsafe(HEAD_ROOM + Math.max(1024, initial));
+    this.used = HEAD_ROOM;
   }
 
-  /** Bytes written so far. */
+  /** Where the next byte goes: an offset for `copy`. */
   get length(): number {
     this.flush();
     return this.used;
@@ -109,9 +112,16 @@ class ByteWriter {
     return new Uint8Array(this.buf.buffer.slice(at + from, at + to));
   }
 
-  done(): Buffer {
+  /**
+   * Everything written, after `head`: the head (known only at the end, like the batch's counts)
+   * goes into the room left before the body instead of a copy of megabytes behind it.
+   */
+  done(head: string): Buffer<ArrayBuffer> {
     this.flush();
-    return this.buf.subarray(0, this.used);
+    const size = Buffer.byteLength(head);
+    if (size > HEAD_ROOM) return Buffer.concat([Buffer.from(head), this.buf.subarray(HEAD_ROOM, this.used)]);
+    this.buf.write(head, HEAD_ROOM - size);
+    return this.buf.subarray(HEAD_ROOM - size, this.used);
   }
 
   private flush(): void {
