@@ -2,7 +2,7 @@ import type { AnswerCache, AnswerVersion } from './answer-cache.ts';
 import { foundView, type LookupContext, lookupResolved, shownCode } from './lookup.ts';
 import { resolveCode } from './resolve-code.ts';
 
-export interface BatchCounts {
+interface BatchCounts {
   found: number;
   notFound: number;
   invalid: number;
@@ -20,7 +20,7 @@ export function batchLookupBody(
   ctx: LookupContext,
   cache: AnswerCache | undefined,
   codes: readonly string[],
-): { body: Uint8Array<ArrayBuffer>; counts: BatchCounts } {
+): Uint8Array<ArrayBuffer> {
   const counts: BatchCounts = { found: 0, notFound: 0, invalid: 0 };
   const version: AnswerVersion = { seq: ctx.index.seq, today: ctx.today, catalog: ctx.catalog };
   const out = new ByteWriter(codes.length * 128);
@@ -62,7 +62,7 @@ export function batchLookupBody(
   }
   out.text(']}');
   const head = `{"dataVersion":${ctx.index.seq},"asOf":${JSON.stringify(ctx.today)},"counts":${JSON.stringify(counts)},"items":[`;
-  return { body: out.done(head), counts };
+  return out.done(head);
 }
 
 /** How a found item starts; JSON.stringify of the item writes the same before `match`. */

@@ -86,7 +86,7 @@ export function subjectRoutes() {
   app.openapi(batchLookup, (c) => {
     const started = performance.now();
     const ctx = lookupContext(c.get('deps'), visibilityOf(c.get('principal')));
-    const { body } = batchLookupBody(ctx, c.get('deps').lookupAnswers, c.req.valid('json').codes);
+    const body = batchLookupBody(ctx, c.get('deps').lookupAnswers, c.req.valid('json').codes);
     // Integrators size their batches by this: lookup and serialization to bytes, without the network.
     c.header('Server-Timing', `app;dur=${(performance.now() - started).toFixed(1)}`);
     return c.body(body, 200, { 'content-type': 'application/json' }) as never;
