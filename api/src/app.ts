@@ -4,7 +4,7 @@ import { createAuth } from './http/auth.ts';
 import { apiCors, corsHeaders } from './http/cors.ts';
 import type { AppDeps, AppEnv } from './http/env.ts';
 import { fieldMessageZh } from './http/field-message-zh.ts';
-import { hotLookup } from './http/hot-lookup.ts';
+import { hotLookup, nodeLookup } from './http/hot-lookup.ts';
 import { problem } from './http/problem.ts';
 import { PROBLEM_TYPES, type ProblemSlug } from './http/problems.ts';
 import { readBody } from './http/read-body.ts';
@@ -183,7 +183,9 @@ export function createApp(appDeps: AppDeps) {
   const general = app.fetch;
   const observe = observeRequests(metrics, routeSpecs(app), deps.logger ?? silentLogger);
   app.fetch = (request, env, ctx) => observe(request, () => hot(request, env) ?? general(request, env, ctx));
-  return app;
+  // For the server: lookups answered on Node's request and response, before the adapter (false: not taken).
+  const nodeLane = nodeLookup(deps, auth.gate, corsHeaders(corsOrigins), observe.record);
+  return Object.assign(app, { nodeLane });
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Server as HttpServer, ServerResponse } from 'node:http';
-import { type ServerType, serve } from '@hono/node-server';
+import { createServer, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { seedDemo } from './demo/seed.ts';
@@ -118,16 +118,24 @@ export async function startServer(
     if (draining) closeAfter(env);
     return res;
   };
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    s.once('error', reject);
+  // Lookups first, on Node's own objects (http/hot-lookup.ts); the rest through the adapter.
+  const adapter = getRequestListener(fetch, { hostname: config.host });
+  const http: HttpServer = createServer((req, res) => {
+    if (draining) res.setHeader('Connection', 'close');
+    if (!app.nodeLane(req, res)) void adapter(req, res);
   });
-  const address = server.address();
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const address = http.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
   log(`CredCheck API on ${url} (store: ${store.dialect}, today: ${clock.today()}) — docs at ${url}/docs`);
 
-  const http = server as HttpServer;
   answerClientErrors(http);
   const drain = async () => {
     draining = true;

@@ -80,4 +80,45 @@ describe('a real API process: batch lookups, decisions and receipts over HTTP', 
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('www-authenticate')).toMatch(/^Bearer/);
   });
+
+  it('answers lookups on its node lane exactly as through the app: status, headers and body', async () => {
+    // A query string sends the request through the adapter and Hono's middleware chain.
+    const both = async (path: string, headers: Record<string, string>) => {
+      const init = { headers: { 'x-request-id': 'lane-e2e', ...headers } };
+      const lane = await fetch(`${api.url}${path}`, init);
+      const app = await fetch(`${api.url}${path}?lane=app`, init);
+      const seen = (r: Response) => {
+        const h = Object.fromEntries(r.headers);
+        delete h.date;
+        // The second request took one more token from the same bucket.
+        delete h['ratelimit-remaining'];
+        return h;
+      };
+      expect(lane.status).toBe(app.status);
+      expect(seen(lane)).toEqual(seen(app));
+      const text = await lane.text();
+      expect(text).toBe(await app.text());
+      return { status: lane.status, text, etag: lane.headers.get('etag') };
+    };
+    const admin = { authorization: `Bearer ${ADMIN}` };
+    const code = listed[0]!;
+    const found = await both(`/v1/subjects/${code}`, admin);
+    expect(found.status).toBe(200);
+    expect((await both(`/v1/subjects/${code}`, {})).status).toBe(200);
+    expect((await both(`/v1/subjects/${code}`, { ...admin, 'if-none-match': found.etag! })).status).toBe(304);
+    expect(
+      (await both(`/v1/subjects/${code.toLowerCase()}`, { origin: 'https://portal.example' })).status,
+    ).toBe(200);
+    const clean = `${code.slice(0, 8)}${'0'.repeat(9)}`;
+    const { usccCheckChar } = await import('@credcheck/sdk/identifiers');
+    expect((await both(`/v1/subjects/${clean}${usccCheckChar(clean)}`, admin)).status).toBe(404);
+    expect((await both('/v1/subjects/91110000MA00000000', admin)).status).toBe(400);
+    expect((await both('/v1/subjects/hello', {})).status).toBe(400);
+    expect((await both(`/v1/subjects/${code}`, { authorization: 'Basic eHl6' })).status).toBe(401);
+    // Counted by the metrics like any other request.
+    const metrics = await (await fetch(`${api.url}/metrics`, { headers: admin })).text();
+    expect(metrics).toMatch(
+      /credcheck_http_requests_total\{method="GET",route="\/v1\/subjects\/\{code\}",status="200"\} \d+/,
+    );
+  });
 });

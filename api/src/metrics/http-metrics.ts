@@ -18,16 +18,18 @@ interface RouteStats {
 
 export type Handler = () => Response | Promise<Response>;
 
+/** Wraps the app's fetch; `record` counts a request answered outside it (the node lookup lane). */
+export interface Observer {
+  (request: Request, handle: Handler): Response | Promise<Response>;
+  record(method: string, path: string, started: number, status: number, requestId: string | null): void;
+}
+
 /**
  * Counts every request and its latency by route template, and writes the request log line, around
  * the app's outermost fetch (the hot lookup lane included). Latency is the time until the Response
  * exists: a streamed body (the change stream) is not waited for.
  */
-export function observeRequests(
-  registry: Registry,
-  routes: readonly RouteSpec[],
-  logger: Logger,
-): (request: Request, handle: Handler) => Response | Promise<Response> {
+export function observeRequests(registry: Registry, routes: readonly RouteSpec[], logger: Logger): Observer {
   const requests = registry.counter(
     'credcheck_http_requests_total',
     'HTTP requests answered, by method, route template and status',
@@ -44,10 +46,15 @@ export function observeRequests(
   const other = statsOf('other');
   const logRequests = logger.logsRequests;
 
-  const done = (request: Request, started: number, status: number, response: Response | null) => {
+  const record = (
+    method: string,
+    path: string,
+    started: number,
+    status: number,
+    requestId: string | null,
+  ) => {
     const seconds = (performance.now() - started) / 1000;
-    const method = request.method;
-    const stats = match(method, pathOf(request.url)) ?? other;
+    const stats = match(method, path) ?? other;
     let m = METHODS.indexOf(method as (typeof METHODS)[number]);
     if (m < 0) m = METHODS.length - 1;
     const key = m * 1000 + status;
@@ -60,17 +67,19 @@ export function observeRequests(
     stats.latency ??= duration.labels(stats.route);
     stats.latency.observe(seconds);
     if (logRequests) {
-      logger.request({
-        requestId: response?.headers.get('x-request-id') ?? null,
-        method: METHODS[m]!,
-        route: stats.route,
-        status,
-        ms: seconds * 1000,
-      });
+      logger.request({ requestId, method: METHODS[m]!, route: stats.route, status, ms: seconds * 1000 });
     }
   };
+  const done = (request: Request, started: number, status: number, response: Response | null) =>
+    record(
+      request.method,
+      pathOf(request.url),
+      started,
+      status,
+      response?.headers.get('x-request-id') ?? null,
+    );
 
-  return (request, handle) => {
+  const observe = (request: Request, handle: Handler): Response | Promise<Response> => {
     const started = performance.now();
     let result: Response | Promise<Response>;
     try {
@@ -94,6 +103,7 @@ export function observeRequests(
       },
     );
   };
+  return Object.assign(observe, { record });
 }
 
 /**
