@@ -31,6 +31,12 @@ describe('createAnswerCache', () => {
     expect(cache.stats().entries).toBe(0);
   });
 
+  it('says which sizes it would keep, so that a batch copies no part it would drop', () => {
+    expect(createAnswerCache(1000).keeps(900)).toBe(true);
+    expect(createAnswerCache(1000).keeps(1001)).toBe(false);
+    expect(createAnswerCache(0).keeps(1)).toBe(false);
+  });
+
   it('never holds more bytes than its budget: the oldest answers go first', () => {
     const body = 'x'.repeat(90);
     const cache = createAnswerCache(1000);

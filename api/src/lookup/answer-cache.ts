@@ -32,6 +32,8 @@ export interface AnswerCacheStats {
 
 export interface AnswerCache {
   get(key: string, version: AnswerVersion): CachedAnswer | undefined;
+  /** Whether an answer of this many bytes would be kept: a caller can spare making a copy to keep. */
+  keeps(bytes: number): boolean;
   /** Keeps the answer unless it alone exceeds the budget; returns what to send. */
   put(key: string, version: AnswerVersion, answer: Answer, etag: string | null): CachedAnswer;
   stats(): AnswerCacheStats;
@@ -92,6 +94,7 @@ export function createAnswerCache(budgetBytes: number): AnswerCache {
       bytes += size;
       return cached;
     },
+    keeps: (size) => budgetBytes > 0 && size <= budgetBytes,
     stats: () => ({ hits, misses, entries: answers.size, bytes }),
   };
 }
