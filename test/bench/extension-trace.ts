@@ -20,6 +20,8 @@ export interface TraceBreakdown {
   /** Main-thread busy milliseconds (top-level tasks) and the span they were measured over. */
   busyMs: number;
   spanMs: number;
+  /** Main-thread tasks of 30 ms or more in order: start (ms after parsing began), length, and what filled them. */
+  longTasks: { atMs: number; ms: number; top: [string, number][] }[];
 }
 
 const SCRIPT_EVENTS = new Set([
@@ -38,7 +40,10 @@ export function breakdown(traceJson: string, pageUrl: string): TraceBreakdown {
   const main = parse
     ? { pid: parse.pid, tid: parse.tid }
     : events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
-  if (!main) return { byEvent: [], scriptByUrl: [], busyMs: 0, spanMs: 0 };
+  if (!main) return { byEvent: [], scriptByUrl: [], busyMs: 0, spanMs: 0, longTasks: [] };
+  const origin = parse?.ts ?? 0;
+  const longTasks: TraceBreakdown['longTasks'] = [];
+  let taskSelf = new Map<string, number>();
   const own = events
     .filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && typeof e.dur === 'number')
     .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
@@ -52,9 +57,23 @@ export function breakdown(traceJson: string, pageUrl: string): TraceBreakdown {
       const top = stack.pop()!;
       const selfUs = top.e.dur! - top.children;
       self.set(top.e.name, (self.get(top.e.name) ?? 0) + selfUs);
+      taskSelf.set(top.e.name, (taskSelf.get(top.e.name) ?? 0) + selfUs);
       const parent = stack.at(-1);
       if (parent) parent.children += top.e.dur!;
-      else if (top.e.name === 'RunTask' || top.e.name === 'ThreadControllerImpl::RunTask') busy += top.e.dur!;
+      else {
+        if (top.e.name === 'RunTask' || top.e.name === 'ThreadControllerImpl::RunTask') busy += top.e.dur!;
+        if (top.e.dur! >= 30_000) {
+          longTasks.push({
+            atMs: (top.e.ts - origin) / 1000,
+            ms: top.e.dur! / 1000,
+            top: [...taskSelf]
+              .sort((a, b) => b[1] - a[1])
+              .slice(0, 3)
+              .map(([k, us]): [string, number] => [k, us / 1000]),
+          });
+        }
+        taskSelf = new Map();
+      }
     }
   };
   for (const e of own) {
@@ -78,5 +97,6 @@ export function breakdown(traceJson: string, pageUrl: string): TraceBreakdown {
     scriptByUrl: toMs(scriptByUrl),
     busyMs: busy / 1000,
     spanMs: (last - first) / 1000,
+    longTasks,
   };
 }

@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     scenarios.items?.map((s) => s.code).find((c) => c.includes('procurement')) ?? 'government-procurement';
 
   const baselineScript = await bundleBaseline();
+  const floorScript = await bundleBaseline(FLOOR_SCRIPT);
   const launched = await startExtensionBrowser({ dir: extensionDir, origins: ['http://127.0.0.1/*'] }).catch(
     (e: Error) => {
       console.log(`\nthe extension did not start (${e.message.split('\n')[0]}): baseline only.`);
@@ -140,13 +141,16 @@ async function main(): Promise<void> {
   const workerBefore = worker && extensionReady ? await workerHeap(context, worker.url()) : null;
 
   const baseRuns: BaselineResult[] = [];
+  const floorRuns: BaselineResult[] = [];
   const extRuns: RunResult[] = [];
   for (let r = 0; r < RUNS; r++) {
     // Alternate the order so neither side always runs on a warmer browser.
-    const order = r % 2 === 0 ? ['base', 'ext'] : ['ext', 'base'];
+    const order = r % 2 === 0 ? ['base', 'floor', 'ext'] : ['ext', 'floor', 'base'];
     for (const which of order) {
       if (which === 'base')
         baseRuns.push(await baselineRun(context, `${origin}/plain/bidders.html`, baselineScript));
+      else if (which === 'floor')
+        floorRuns.push(await baselineRun(context, `${origin}/plain/bidders.html`, floorScript));
       else if (extensionReady && warm?.done !== false) {
         extRuns.push(await extensionRun(context, `${origin}/portal/bidders.html`, ROWS, page.listed));
       }
@@ -155,6 +159,7 @@ async function main(): Promise<void> {
   const workerAfter = worker && extensionReady ? await workerHeap(context, worker.url()) : null;
 
   report(baseRuns, extRuns, workerBefore, workerAfter);
+  reportFloor(baseRuns, floorRuns);
   if (extensionReady && process.env.BENCH_TRACE !== '0') {
     // One more run under a trace (untimed: tracing slows it) to say which phase takes the time.
     const traced = await extensionRun(context, `${origin}/portal/bidders.html`, ROWS, page.listed, true);
@@ -167,10 +172,46 @@ async function main(): Promise<void> {
   );
 }
 
-async function bundleBaseline(): Promise<string> {
+/**
+ * The least any badging can cost on this page: at the load event, the text walked once as by the
+ * baseline, a minimal badge (a credcheck-badge with a one-character shadow root) put after every
+ * code in the same task, and the end taken at the frame after the one that laid the table out with
+ * them. No check, no styles, no summary: what showing a mark beside every code costs the browser.
+ */
+const FLOOR_SCRIPT = `
+  import { findCodesInText } from '@credcheck/sdk/identifiers';
+  addEventListener('load', () => {
+    const loadAt = performance.now();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const hits = [];
+    let textNodes = 0;
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      textNodes++;
+      const found = findCodesInText(n.nodeValue ?? '');
+      if (found.length > 0) hits.push([n, found]);
+    }
+    let codes = 0;
+    for (const [node, found] of hits) {
+      for (let i = found.length - 1; i >= 0; i--) {
+        if (found[i].end < node.data.length) node.splitText(found[i].end);
+        const badge = document.createElement('credcheck-badge');
+        badge.attachShadow({ mode: 'open' }).textContent = '✓';
+        node.after(badge);
+        codes++;
+      }
+    }
+    const insertedAt = performance.now();
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      window.__baseline = { loadAt, insertedAt, doneAt: performance.now(), codes, textNodes };
+    }));
+  });`;
+
+async function bundleBaseline(contents?: string): Promise<string> {
   const out = await build({
     stdin: {
-      contents: `
+      contents:
+        contents ??
+        `
         import { findCodesInText } from '@credcheck/sdk/identifiers';
         addEventListener('load', () => {
           const loadAt = performance.now();
@@ -196,6 +237,8 @@ async function bundleBaseline(): Promise<string> {
 
 interface BaselineResult {
   loadAt: number;
+  /** The floor's: when its badges were in the page. */
+  insertedAt?: number;
   doneAt: number;
   codes: number;
   textNodes: number;
@@ -377,6 +420,7 @@ async function extensionRun(
       summary: document.documentElement.getAttribute('data-credcheck-summary'),
     };
   });
+
   const traced = browser ? (await browser.stopTracing()).toString('utf8') : undefined;
   const heap = done && !trace ? await pageHeap(context, page) : null;
   await page.close();
@@ -495,6 +539,30 @@ function report(
   }
 }
 
+function reportFloor(base: BaselineResult[], floor: BaselineResult[]): void {
+  if (floor.length === 0) return;
+  const baseDone = median(base.map((r) => r.doneAt));
+  const floorDone = median(floor.map((r) => r.doneAt));
+  console.log(
+    '\nthe floor: a minimal badge after every code, inserted in one task at the load event, end at the frame after its layout\n',
+  );
+  console.log('| measure (ms from navigation, medians)      |      floor |   baseline |');
+  console.log('|--------------------------------------------|------------|------------|');
+  console.log(
+    `| load event                                 | ${ms(median(floor.map((r) => r.loadAt))).padStart(10)} | ${ms(median(base.map((r) => r.loadAt))).padStart(10)} |`,
+  );
+  console.log(
+    `| badges inserted                            | ${ms(median(floor.map((r) => r.insertedAt ?? Number.NaN))).padStart(10)} |          – |`,
+  );
+  console.log(
+    `| end                                        | ${ms(floorDone).padStart(10)} | ${ms(baseDone).padStart(10)} |`,
+  );
+  console.log(
+    `floor / baseline: ${(floorDone / baseDone).toFixed(2)}× (${floor[0]?.codes.toLocaleString('en')} badges); ` +
+      'no badging of every code can end sooner than the floor on this machine',
+  );
+}
+
 function reportTrace(run: RunResult): void {
   const t = run.trace;
   if (!t) return;
@@ -505,6 +573,12 @@ function reportTrace(run: RunResult): void {
   console.log('| self time by trace event (top 12)          |       ms |');
   console.log('|--------------------------------------------|----------|');
   for (const [name, ms_] of t.byEvent.slice(0, 12)) console.log(`| ${name.padEnd(42)} | ${ms(ms_)} |`);
+  console.log('\n| tasks of 30 ms or more (ms after parsing began) | ms | filled by (self ms) |');
+  console.log('|--------------------------------------------------|----|---------------------|');
+  for (const lt of t.longTasks) {
+    const by = lt.top.map(([name, m]) => `${name} ${m.toFixed(0)}`).join(', ');
+    console.log(`| ${lt.atMs.toFixed(0).padStart(48)} | ${lt.ms.toFixed(0)} | ${by} |`);
+  }
   console.log('\n| script time by source (outermost calls)                              |       ms |');
   console.log('|----------------------------------------------------------------------|----------|');
   for (const [url, ms_] of t.scriptByUrl.slice(0, 6)) {
