@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { residentIdCheckChar } from '@credcheck/sdk/identifiers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
@@ -90,6 +92,51 @@ describe('request log lines (CREDCHECK_LOG=json)', () => {
     ]) {
       expect(all).not.toContain(secret);
     }
+  });
+
+  it('logs a lookup answered on the node lane like one answered through the app, and leaves the rest to the adapter', async () => {
+    lines.length = 0;
+    const app = createApp({
+      ...t.runtime.deps,
+      logger: createLogger('json', (line, level) => lines.push({ line, level })),
+    });
+    // Stands in for the adapter: what the lane does not take answers 599.
+    const server = createServer((req, res) => {
+      if (app.nodeLane(req, res)) return;
+      res.writeHead(599);
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const auth = { authorization: `Bearer ${key}` };
+    // A key not in memory yet is the app's to look up in the store; from then on the lane knows it.
+    await app.request('/healthz', { headers: auth });
+    await app.request(`/v1/subjects/${usccFor(3)}`, { headers: auth });
+    lines.length = 0;
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const hot = await fetch(`${url}/v1/subjects/${usccFor(2)}`, {
+        headers: { ...auth, 'x-request-id': 'req-node-1' },
+      });
+      expect(hot.status).toBe(200);
+      expect(hot.headers.get('content-length')).toBe(String((await hot.arrayBuffer()).byteLength));
+      for (const path of [`/v1/subjects/${usccFor(2)}?x=1`, '/v1/subjects/a%20b', '/v1/search?name=x']) {
+        expect((await fetch(`${url}${path}`, { headers: auth })).status).toBe(599);
+      }
+      expect(
+        (await fetch(`${url}/v1/subjects/${usccFor(2)}`, { method: 'HEAD', headers: auth })).status,
+      ).toBe(599);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(lines.map((l) => JSON.parse(l.line))).toEqual([
+      expect.objectContaining({
+        requestId: 'req-node-1',
+        method: 'GET',
+        route: '/v1/subjects/{code}',
+        status: 200,
+      }),
+    ]);
+    expect(lines[0]!.line).not.toContain(usccFor(2));
   });
 
   it('writes nothing per request in text mode, and server messages as JSON in json mode', async () => {
