@@ -179,12 +179,13 @@ export function createApp(appDeps: AppDeps) {
   });
 
   // Lookups skip the middleware chain (see hot-lookup.ts); app.request in tests goes through it too.
-  const hot = hotLookup(deps, auth.gate, corsHeaders(corsOrigins));
+  const corsFor = corsHeaders(corsOrigins);
+  const hot = hotLookup(deps, auth.gate, corsFor);
   const general = app.fetch;
   const observe = observeRequests(metrics, routeSpecs(app), deps.logger ?? silentLogger);
   app.fetch = (request, env, ctx) => observe(request, () => hot(request, env) ?? general(request, env, ctx));
   // For the server: lookups answered on Node's request and response, before the adapter (false: not taken).
-  const nodeLane = nodeLookup(deps, auth.gate, corsHeaders(corsOrigins), observe.record);
+  const nodeLane = nodeLookup(deps, auth.gate, corsFor, observe.record);
   return Object.assign(app, { nodeLane });
 }
 
