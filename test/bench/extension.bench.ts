@@ -5,7 +5,7 @@
 // the extension, walking its text once with the sdk's code finder at the load event. Prints tables
 // (medians of BENCH_RUNS runs); never fails on timing.
 //   npm run bench extension
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -388,7 +388,13 @@ async function extensionRun(
   await page.addInitScript(sampler(rows, listed));
   const browser = trace ? context.browser() : null;
   await browser?.startTracing(page, {
-    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'],
+    categories: [
+      'devtools.timeline',
+      'disabled-by-default-devtools.timeline',
+      'v8',
+      'blink',
+      ...(process.env.BENCH_TRACE_FILE ? ['disabled-by-default-v8.cpu_profiler'] : []),
+    ],
   });
   await page.goto(url, { waitUntil: 'load' });
   const done = await page
@@ -422,6 +428,8 @@ async function extensionRun(
   });
 
   const traced = browser ? (await browser.stopTracing()).toString('utf8') : undefined;
+  // For a closer look than the tables give: the raw trace, to open in DevTools' performance panel.
+  if (traced && process.env.BENCH_TRACE_FILE) writeFileSync(process.env.BENCH_TRACE_FILE, traced);
   const heap = done && !trace ? await pageHeap(context, page) : null;
   await page.close();
   return { done, ...state, heap, ...(traced ? { trace: breakdown(traced, url) } : {}) };

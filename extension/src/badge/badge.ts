@@ -44,9 +44,8 @@ export const isUserEvent = (e: Event): boolean => e.isTrusted;
 interface BadgeState {
   data: BadgeData;
   env: BadgeEnv;
+  /** The visible badge: icon and words. */
   face: HTMLElement;
-  icon: HTMLElement;
-  text: HTMLElement;
   /** Made on first opening: most badges on a long page are never opened. */
   card: HTMLElement | null;
   pinned: boolean;
@@ -85,15 +84,10 @@ export function createBadge(doc: Document, data: BadgeData, env: BadgeEnv): HTML
     style.textContent = BADGE_CSS;
     root.append(style);
   }
+  // The icon and the words in one text node: every extra element is layout for each of thousands.
   const face = doc.createElement('span');
-  const icon = doc.createElement('span');
-  icon.className = 'i';
-  icon.setAttribute('aria-hidden', 'true');
-  const text = doc.createElement('span');
-  text.className = 't';
-  face.append(icon, text);
   root.append(face);
-  const state: BadgeState = { data, env, face, icon, text, card: null, pinned: false, filled: false };
+  const state: BadgeState = { data, env, face, card: null, pinned: false, filled: false };
   states.set(host, state);
   paint(host, state);
   wireDocument(doc);
@@ -127,8 +121,9 @@ function paint(host: HTMLElement, state: BadgeState): void {
   else host.removeAttribute('data-pending');
   const possible = data.match === 'name' ? `${w.possible}·` : '';
   const label = data.pending ? w.pending : env.style === 'compact' ? sw.short : sw.label;
-  state.icon.textContent = data.pending ? '…' : sw.icon;
-  state.text.textContent = possible + label;
+  const icon = data.pending ? '…' : sw.icon;
+  // The compact clean badge's word is its icon: shown once.
+  state.face.textContent = label === icon ? icon : `${icon} ${possible}${label}`;
   state.face.className = `b s-${data.status} m-${data.match}`;
   const subject = data.code ?? data.name ?? '';
   const how = w.byMatch[data.match];

@@ -17,7 +17,7 @@ export function summarize(marks: readonly Mark[], locale: UiLocale): SummaryView
   const notable: Mark[] = [];
   let total = 0;
   for (const mark of marks) {
-    if (!mark.el.isConnected) continue;
+    if (!mark.el?.isConnected) continue;
     total++;
     counts[mark.status] = (counts[mark.status] ?? 0) + 1;
     if (mark.status !== 'clean') notable.push(mark);
@@ -29,9 +29,10 @@ export function summarize(marks: readonly Mark[], locale: UiLocale): SummaryView
     status: mark.status,
     match: mark.match,
     label:
-      `${statusWords(locale, mark.status).label} ${mark.el.getAttribute('data-code') ?? mark.el.getAttribute('data-name') ?? ''}`.trim(),
+      `${statusWords(locale, mark.status).label} ${mark.el?.getAttribute('data-code') ?? mark.el?.getAttribute('data-name') ?? ''}`.trim(),
   }));
-  return { summary: { counts, total, items }, targets: notable.map((m) => m.el) };
+  // Only badges in the page are counted, so each notable mark has its element.
+  return { summary: { counts, total, items }, targets: notable.map((m) => m.el as HTMLElement) };
 }
 
 /** CONVENTIONS.md: counts per status as a JSON object on <html>, after every completed pass. */

@@ -29,7 +29,13 @@ export const BATCH_KEYS = 500;
 export const PENDING_GRACE_MS = 3000;
 
 export interface Mark {
-  el: HTMLElement;
+  /**
+   * The badge, made when it goes into the page: by then most answers are in, so it is drawn once
+   * with its status instead of pending and again (thousands of badges on a long table).
+   */
+  el: HTMLElement | null;
+  /** data-code: the code as shown, or the masked ID. */
+  display?: string;
   match: MatchKind;
   /** The cleaned code or ID number (never in the DOM for an ID), or the normalized name. */
   key: string;
@@ -274,10 +280,11 @@ export class Scanner {
       }
       inserted++;
       if (op.anchor) {
-        if (op.anchor.isConnected) op.anchor.after(op.mark.el);
+        if (op.anchor.isConnected) op.anchor.after(this.badgeOf(op.mark, op.anchor.ownerDocument));
         else this.drop(op.mark);
       } else if (op.run && runIntact(op.run)) {
-        insertBadgeAt(positionAtEnd(op.run, op.end), op.mark.el, this.seen, op.run);
+        const pos = positionAtEnd(op.run, op.end);
+        insertBadgeAt(pos, this.badgeOf(op.mark, pos.node.ownerDocument), this.seen, op.run);
       } else {
         // The page changed the text meanwhile: the change is read again and marked afresh.
         this.drop(op.mark);
@@ -285,6 +292,15 @@ export class Scanner {
     }
     this.inserts = keep;
     if (inserted > 0) this.lastInsertAt = performance.now();
+  }
+
+  private badgeOf(mark: Mark, doc: Document): HTMLElement {
+    if (mark.el) return mark.el;
+    const spec: MarkSpec = { match: mark.match, status: mark.status, pending: mark.pending };
+    if (mark.match === 'name') spec.name = mark.key;
+    else if (mark.display !== undefined) spec.code = mark.display;
+    mark.el = this.host.createBadge(doc, spec);
+    return mark.el;
   }
 
   private drop(mark: Mark): void {
@@ -299,13 +315,12 @@ export class Scanner {
     const seq = ++this.runSeq;
     this.runOrder.set(run, seq);
     const hits = findCodeHits(run.text);
-    const doc = (run.nodes[0] as Text).ownerDocument;
     // Last hit first: splitting a node keeps the earlier offsets valid.
     for (let i = hits.length - 1; i >= 0; i--) {
       const hit = hits[i] as (typeof hits)[number];
       if (!touchesFresh(run, hit.start, hit.end)) continue;
       if (run.row) this.rowsWithCode.add(run.row);
-      const mark = this.markCode(doc, hit, seq * 65536 + hit.end);
+      const mark = this.markCode(hit, seq * 65536 + hit.end);
       this.inserts.push({ mark, run, end: hit.end, anchor: null, at: performance.now() });
     }
     const cands = findNameCandidates(run.text);
@@ -333,7 +348,7 @@ export class Scanner {
       const hit = hits[i] as (typeof hits)[number];
       const row = el.closest('tr');
       if (row) this.rowsWithCode.add(row);
-      const mark = this.markCode(el.ownerDocument, hit, seq * 65536 + hit.end);
+      const mark = this.markCode(hit, seq * 65536 + hit.end);
       this.inserts.push({ mark, run: null, end: 0, anchor: el, at: performance.now() });
       marks.push(mark);
     }
@@ -364,25 +379,34 @@ export class Scanner {
 
   // ---- marks ----
 
-  private markCode(doc: Document, hit: ReturnType<typeof findCodeHits>[number], order: number): Mark {
+  private markCode(hit: ReturnType<typeof findCodeHits>[number], order: number): Mark {
     if (hit.match === 'code') this.codesOnPage.add(hit.key);
     if (!hit.valid) {
       // A code that fails its checksum is never sent: it is probably mistyped, and looking it up
       // would only find someone else.
-      const el = this.host.createBadge(doc, {
+      const mark: Mark = {
+        el: null,
+        display: hit.display,
         match: hit.match,
+        key: hit.key,
         status: 'invalid',
         pending: false,
-        code: hit.display,
-      });
-      const mark: Mark = { el, match: hit.match, key: hit.key, status: 'invalid', pending: false, order };
+        order,
+      };
       this.marks.push(mark);
       return mark;
     }
     const known = this.results.get(hit.key);
     const status: BadgeStatus = known?.status ?? 'unknown';
-    const el = this.host.createBadge(doc, { match: hit.match, status, pending: !known, code: hit.display });
-    const mark: Mark = { el, match: hit.match, key: hit.key, status, pending: !known, order };
+    const mark: Mark = {
+      el: null,
+      display: hit.display,
+      match: hit.match,
+      key: hit.key,
+      status,
+      pending: !known,
+      order,
+    };
     if (known) {
       if (known.card) mark.card = known.card;
       mark.confirmed = known.confirmed;
@@ -399,7 +423,7 @@ export class Scanner {
   }
 
   private unmark(mark: Mark): void {
-    mark.el.remove();
+    mark.el?.remove();
     this.inserts = this.inserts.filter((op) => op.mark !== mark);
     this.drop(mark);
   }
@@ -474,7 +498,7 @@ export class Scanner {
       mark.pending = false;
       if (r?.card) mark.card = r.card;
       mark.confirmed = r?.confirmed ?? false;
-      this.host.updateBadge(mark.el, { status, pending: false });
+      if (mark.el) this.host.updateBadge(mark.el, { status, pending: false });
     }
   }
 
@@ -492,15 +516,9 @@ export class Scanner {
     if (spots.has(end)) return;
     spots.add(end);
     this.nameSpots.set(run, spots);
-    const el = this.host.createBadge((run.nodes[0] as Text).ownerDocument, {
-      match: 'name',
-      status: r.status,
-      pending: false,
-      name: r.name,
-    });
     const order = (this.runOrder.get(run) ?? 0) * 65536 + end;
     const mark: Mark = {
-      el,
+      el: null,
       match: 'name',
       key: r.name,
       status: r.status,
