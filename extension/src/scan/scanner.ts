@@ -18,7 +18,7 @@ import { isOwnNode, isReadableField } from './dom-rules.ts';
 import { insertBadgeAt } from './insert.ts';
 import { findNameCandidates, isLabelGap, type NameCandidate } from './names.ts';
 import { positionAtEnd, runIntact, type TextRun, touchesFresh } from './runs.ts';
-import { frameDocument, type SeenText, Walker } from './walker.ts';
+import { frameDocument, SeenText, Walker } from './walker.ts';
 import { yieldToEventLoop } from './yield.ts';
 
 /** One slice of work; well under the 50 ms of a long task, leaving room for layout of new badges. */
@@ -86,6 +86,9 @@ export const INSERT_INTERVAL_MS = 2000;
 export const ANSWER_WAIT_MS = 1000;
 /** Time for one batch of insertions: a task of at most about this much. */
 export const INSERT_BUDGET_MS = 30;
+const OBSERVE: MutationObserverInit = { childList: true, subtree: true, characterData: true };
+/** While reading, time per slice for making the badges of marks already answered. */
+export const MAKE_BUDGET_MS = 6;
 
 interface Pairing {
   /** Raw text of name runs paired with a code, folded, to suppress the same name said again. */
@@ -98,11 +101,13 @@ export class Scanner {
   readonly codesOnPage = new Set<string>();
   offline = false;
 
-  private readonly seen: SeenText = new WeakMap();
+  private readonly seen = new SeenText();
   private readonly seenFields = new WeakMap<Element, string>();
   private readonly fieldMarks = new WeakMap<Element, Mark[]>();
   private readonly rowsWithCode = new WeakSet<Element>();
   private readonly observed = new WeakSet<Node>();
+  /** The same roots, to observe again after the scanner's own insertions. */
+  private readonly watched: WeakRef<Node>[] = [];
   private readonly framesHooked = new WeakSet<Element>();
   private readonly nameSpots = new WeakMap<TextRun, Set<number>>();
   private readonly results = new Map<string, CodeResult>();
@@ -110,6 +115,8 @@ export class Scanner {
   private readonly paired: Pairing = { texts: [] };
   private queue: Node[] = [];
   private inserts: Insert[] = [];
+  /** How far makeBadges has got in `inserts`. */
+  private madeUpTo = 0;
   private lastInsertAt = Number.NEGATIVE_INFINITY;
   private lateTimer: ReturnType<typeof setTimeout> | null = null;
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -167,7 +174,8 @@ export class Scanner {
   private watch(root: Node): void {
     if (this.observed.has(root)) return;
     this.observed.add(root);
-    this.observer.observe(root, { childList: true, subtree: true, characterData: true });
+    this.watched.push(new WeakRef(root));
+    this.observer.observe(root, OBSERVE);
     const doc = root.nodeType === 9 ? (root as Document) : null;
     // Values typed into fields are not in the DOM: read a field again when it changes.
     doc?.addEventListener(
@@ -216,6 +224,7 @@ export class Scanner {
         }
         const readingDone = this.queue.length === 0 && this.walker === null;
         this.dispatch(readingDone);
+        const allMade = this.makeBadges(readingDone ? deadline : deadline + MAKE_BUDGET_MS);
         const now = performance.now();
         if (!readingDone) this.readDoneAt = null;
         else if (this.readDoneAt === null) this.readDoneAt = now;
@@ -226,6 +235,12 @@ export class Scanner {
         if (readingDone && this.inFlight > 0 && now - (this.readDoneAt ?? now) < ANSWER_WAIT_MS) {
           this.wakeAfter(ANSWER_WAIT_MS - (now - (this.readDoneAt ?? now)));
           break;
+        }
+        // The last batch goes in as one short task of DOM insertions: its badges are made first,
+        // in slices, since making ten thousand of them takes longer than a task may.
+        if (readingDone && !allMade) {
+          await yieldToEventLoop();
+          continue;
         }
         if (readingDone || now - this.lastInsertAt >= INSERT_INTERVAL_MS) {
           this.insertSome(
@@ -268,7 +283,30 @@ export class Scanner {
     }, PENDING_GRACE_MS);
   }
 
+  /**
+   * Runs the scanner's own changes to the page unobserved: a record for each of ten thousand
+   * badges doubled the cost of putting them in, only for onMutations to throw them away. The
+   * page's own changes queued before are handled as usual; none can happen during `change`.
+   */
+  private unobserved(change: () => void): void {
+    const before = this.observer.takeRecords();
+    this.observer.disconnect();
+    try {
+      change();
+    } finally {
+      for (const ref of this.stopped ? [] : this.watched) {
+        const root = ref.deref();
+        if (root) this.observer.observe(root, OBSERVE);
+      }
+      if (before.length > 0) this.onMutations(before);
+    }
+  }
+
   private insertSome(deadline: number): void {
+    this.unobserved(() => this.insertReady(deadline));
+  }
+
+  private insertReady(deadline: number): void {
     const keep: Insert[] = [];
     let inserted = 0;
     const now = performance.now();
@@ -291,7 +329,26 @@ export class Scanner {
       }
     }
     this.inserts = keep;
+    this.madeUpTo = 0;
     if (inserted > 0) this.lastInsertAt = performance.now();
+  }
+
+  /**
+   * Makes the badges of answered marks, in page order, until `deadline`; true when every ready
+   * insert has its badge. It stops at a mark still waiting for its answer: the ones after it were
+   * mostly sent later.
+   */
+  private makeBadges(deadline: number): boolean {
+    const now = performance.now();
+    for (; this.madeUpTo < this.inserts.length; this.madeUpTo++) {
+      const op = this.inserts[this.madeUpTo] as Insert;
+      if (op.mark.el) continue;
+      if (!this.ready(op, now)) return true;
+      if ((this.madeUpTo & 15) === 0 && performance.now() >= deadline) return false;
+      const doc = op.anchor?.ownerDocument ?? (op.run?.nodes[0] as Text | undefined)?.ownerDocument;
+      if (doc) this.badgeOf(op.mark, doc);
+    }
+    return true;
   }
 
   private badgeOf(mark: Mark, doc: Document): HTMLElement {
@@ -425,6 +482,7 @@ export class Scanner {
   private unmark(mark: Mark): void {
     mark.el?.remove();
     this.inserts = this.inserts.filter((op) => op.mark !== mark);
+    this.madeUpTo = 0;
     this.drop(mark);
   }
 
