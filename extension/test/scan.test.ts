@@ -286,6 +286,46 @@ describe('scanner: dynamic pages', () => {
     expect(bg.checks.length).toBe(checks);
   });
 
+  it('reads again a text the page changed while its answer was out, and badges the new text only', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const asked: string[][] = [];
+    fakeBrowser.runtime.onMessage.addListener((m: unknown) => {
+      const req = m as { type: string; codes?: string[] };
+      if (req.type === 'page-config')
+        return Promise.resolve({ enabled: true, scenario: null, badgeStyle: 'full', locale: 'zh_CN' });
+      if (req.type !== 'check') return undefined;
+      asked.push(req.codes ?? []);
+      const codes = (req.codes ?? []).map((key) => ({
+        kind: 'code',
+        key,
+        status: ({ [BLACK]: 'black', '91420700MA91FQXM7R': 'red' } as Record<string, string>)[key] ?? 'clean',
+        confirmed: true,
+      }));
+      // The first answer waits until the page has changed; later ones come at once.
+      return (asked.length === 1 ? gate : Promise.resolve()).then(() => ({
+        codes,
+        names: [],
+        offline: false,
+        dataVersion: 1,
+      }));
+    });
+    document.body.innerHTML = `<p id="a">${BLACK}</p><p id="b">91500235MA2QJDA231</p>`;
+    const started = scanDocument();
+    while (asked.length === 0) await new Promise((r) => setTimeout(r, 1));
+    ((document.getElementById('a') as HTMLElement).firstChild as Text).data = '91420700MA91FQXM7R';
+    release();
+    const page = await started;
+    await settle(page);
+    expect(badges().map(attrs)).toEqual([
+      { status: 'red', match: 'code', code: '91420700MA91FQXM7R', name: null },
+      { status: 'clean', match: 'code', code: '91500235MA2QJDA231', name: null },
+    ]);
+    expect(asked.flat()).toEqual([BLACK, '91500235MA2QJDA231', '91420700MA91FQXM7R']);
+  });
+
   it('never reads its own badges: badge text and attributes are not page text', async () => {
     const bg = installFakeBackground({ locale: 'en' });
     document.body.innerHTML = '<p id="p">91110108MA0U94MT1P</p>';

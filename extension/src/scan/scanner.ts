@@ -25,6 +25,8 @@ import { yieldToEventLoop } from './yield.ts';
 export const SLICE_MS = 12;
 /** Keys per check message (the background accepts up to 5,000 per message). */
 export const BATCH_KEYS = 500;
+/** How long keys read may wait for a full batch before they are sent anyway. */
+export const HOLD_KEYS_MS = 100;
 /** A badge whose answer takes longer than this goes in anyway, saying it is still being checked. */
 export const PENDING_GRACE_MS = 3000;
 
@@ -117,6 +119,15 @@ export class Scanner {
   private inserts: Insert[] = [];
   /** How far makeBadges has got in `inserts`. */
   private madeUpTo = 0;
+  /**
+   * How many changes of the page's own the observer has reported. A run read when the count was
+   * what it is now is still as it was read, and needs no checking node by node (a tenth of the
+   * task that puts ten thousand badges in).
+   */
+  private pageChanges = 0;
+  private readonly runStamps = new WeakMap<TextRun, number>();
+  /** Since when keys have been waiting to be sent (null: none are). */
+  private heldSince: number | null = null;
   private lastInsertAt = Number.NEGATIVE_INFINITY;
   private lateTimer: ReturnType<typeof setTimeout> | null = null;
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -190,6 +201,7 @@ export class Scanner {
 
   private onMutations(records: MutationRecord[]): void {
     for (const r of records) {
+      if (!isOwnRecord(r)) this.pageChanges++;
       if (r.type === 'characterData') {
         const t = r.target as Text;
         if (this.seen.get(t) === t.data || isOwnNode(t)) continue;
@@ -289,7 +301,9 @@ export class Scanner {
    * page's own changes queued before are handled as usual; none can happen during `change`.
    */
   private unobserved(change: () => void): void {
+    // The page's own changes so far are counted first: insertReady trusts a run read since.
     const before = this.observer.takeRecords();
+    if (before.length > 0) this.onMutations(before);
     this.observer.disconnect();
     try {
       change();
@@ -298,7 +312,6 @@ export class Scanner {
         const root = ref.deref();
         if (root) this.observer.observe(root, OBSERVE);
       }
-      if (before.length > 0) this.onMutations(before);
     }
   }
 
@@ -320,7 +333,7 @@ export class Scanner {
       if (op.anchor) {
         if (op.anchor.isConnected) op.anchor.after(this.badgeOf(op.mark, op.anchor.ownerDocument));
         else this.drop(op.mark);
-      } else if (op.run && runIntact(op.run)) {
+      } else if (op.run && (this.runStamps.get(op.run) === this.pageChanges || runIntact(op.run))) {
         const pos = positionAtEnd(op.run, op.end);
         insertBadgeAt(pos, this.badgeOf(op.mark, pos.node.ownerDocument), this.seen, op.run);
       } else {
@@ -369,6 +382,7 @@ export class Scanner {
 
   run(run: TextRun): void {
     this.lastRow = run.row;
+    this.runStamps.set(run, this.pageChanges);
     const seq = ++this.runSeq;
     this.runOrder.set(run, seq);
     const hits = findCodeHits(run.text);
@@ -503,7 +517,17 @@ export class Scanner {
       else if (!final && row && row === this.lastRow) keep.push(job);
       else names.push(job);
     }
+    const queued = this.codesToSend.length + this.idsToSend.length + names.length;
+    const now = performance.now();
+    if (queued > 0 && this.heldSince === null) this.heldSince = now;
+    // A long page is asked about in full batches, not a small one per slice: every message costs
+    // the background a lookup and, for each listed code, a round trip to the API.
+    if (!final && queued < BATCH_KEYS && now - (this.heldSince ?? now) < HOLD_KEYS_MS) {
+      this.names = names.concat(keep);
+      return;
+    }
     this.names = keep;
+    this.heldSince = null;
     while (this.codesToSend.length > 0 || this.idsToSend.length > 0 || names.length > 0) {
       const codes = this.codesToSend.splice(0, BATCH_KEYS);
       const ids = this.idsToSend.splice(0, BATCH_KEYS - codes.length);
@@ -600,6 +624,14 @@ export class Scanner {
     if (this.stopped || this.busy || this.names.length > 0) return;
     this.host.idle();
   }
+}
+
+/** True for a record of nodes added or removed that are all the scanner's own badges. */
+function isOwnRecord(r: MutationRecord): boolean {
+  if (r.type !== 'childList') return false;
+  for (const n of r.addedNodes) if (!isOwnNode(n)) return false;
+  for (const n of r.removedNodes) if (!isOwnNode(n)) return false;
+  return true;
 }
 
 /** Enough of name normalization to compare a page's raw text with a normalized name. */
